@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/utsyn/utsyn"
+)
+
+// queryer is what reads need: the read pool, or a transaction that reads its own writes.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+const organisationColumns = `id, slug, name, vision, org_number, country, nuts, website, demo_note, demo_source_url, created_at, updated_at`
+
+func scanOrganisation(row interface{ Scan(...any) error }) (*utsyn.Organisation, error) {
+	o := &utsyn.Organisation{}
+	var demoNote utsyn.Text
+	var demoURL string
+	if err := row.Scan(&o.ID, &o.Slug, &o.Name, &o.Vision, &o.OrgNumber, &o.Country, &o.NUTS, &o.Website,
+		&demoNote, &demoURL, &o.CreatedAt, &o.UpdatedAt); err != nil {
+		return nil, err
+	}
+	if !demoNote.IsZero() {
+		o.Demo = &utsyn.DemoSource{Note: demoNote, SourceURL: demoURL}
+	}
+	return o, nil
+}
+
+// ListOrganisations returns every organisation, by slug.
+func (db *DB) ListOrganisations(ctx context.Context) ([]*utsyn.Organisation, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+organisationColumns+` FROM organisations ORDER BY slug`)
+	if err != nil {
+		return nil, fmt.Errorf("list organisations: %w", err)
+	}
+	defer rows.Close()
+	var out []*utsyn.Organisation
+	for rows.Next() {
+		o, err := scanOrganisation(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list organisations: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// FindOrganisation returns the organisation with the slug, or a not-found error.
+func (db *DB) FindOrganisation(ctx context.Context, slug string) (*utsyn.Organisation, error) {
+	return findOrganisation(ctx, db.read, slug)
+}
+
+// FindOrganisation is DB.FindOrganisation inside the transaction.
+func (tx *Tx) FindOrganisation(ctx context.Context, slug string) (*utsyn.Organisation, error) {
+	return findOrganisation(ctx, tx.tx, slug)
+}
+
+func findOrganisation(ctx context.Context, q queryer, slug string) (*utsyn.Organisation, error) {
+	o, err := scanOrganisation(q.QueryRowContext(ctx, `SELECT `+organisationColumns+` FROM organisations WHERE slug = $1`, slug))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("organisation")
+	} else if err != nil {
+		return nil, fmt.Errorf("find organisation %q: %w", slug, err)
+	}
+	return o, nil
+}
+
+// CreateOrganisation stores a new organisation and sets its ID and times.
+func (tx *Tx) CreateOrganisation(ctx context.Context, o *utsyn.Organisation) error {
+	if err := utsyn.ValidateOrganisation(o); err != nil {
+		return err
+	}
+	var demoNote utsyn.Text
+	var demoURL string
+	if o.Demo != nil {
+		demoNote, demoURL = o.Demo.Note, o.Demo.SourceURL
+	}
+	var n int
+	if err := tx.tx.QueryRowContext(ctx, `SELECT count(*) FROM organisations WHERE slug = $1`, o.Slug).Scan(&n); err != nil {
+		return fmt.Errorf("create organisation: %w", err)
+	} else if n > 0 {
+		return &utsyn.Error{Code: utsyn.ECONFLICT, Message: "error.slug_taken", Field: "slug"}
+	}
+	o.CreatedAt, o.UpdatedAt = tx.now, tx.now
+	err := tx.tx.QueryRowContext(ctx, `INSERT INTO organisations (slug, name, vision, org_number, country, nuts, website, demo_note, demo_source_url, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		o.Slug, o.Name, o.Vision, o.OrgNumber, o.Country, o.NUTS, o.Website, nullText(demoNote), demoURL, tx.now, tx.now).Scan(&o.ID)
+	if err != nil {
+		return fmt.Errorf("create organisation: %w", err)
+	}
+	return nil
+}
+
+// nullText stores an empty Text as NULL, for optional texts.
+func nullText(t utsyn.Text) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}

@@ -1,0 +1,173 @@
+// Package store keeps Utsyn's records in SQLite (the default, embedded) or PostgreSQL (when
+// several application servers share one database). Both engines run the same migrations and
+// the same handwritten SQL with $N placeholders; the few differences live in dialect.go.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+
+	"github.com/utsyn/utsyn"
+)
+
+// DB is an open database. It is safe for concurrent use.
+type DB struct {
+	dialect dialect
+	read    *sql.DB // queries
+	write   *sql.DB // transactions that change data; one connection on SQLite
+	dsn     string
+	now     func() time.Time
+}
+
+// Open opens the database that dsn names: a postgres:// (or postgresql://) URL, or the path
+// of an SQLite file, created when missing. It checks that the database answers, but leaves the
+// schema alone: see Migrate and CheckSchema.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	db := &DB{dsn: dsn, now: func() time.Time { return time.Now().UTC() }}
+	switch {
+	case dsn == "":
+		return nil, errors.New("no database given: use --db with a file path or a postgres:// URL")
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		if _, err := url.Parse(dsn); err != nil {
+			return nil, fmt.Errorf("malformed PostgreSQL URL in --db: %v", redact(err))
+		}
+		db.dialect = postgres
+		pool, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("malformed PostgreSQL URL in --db: %v", redact(err))
+		}
+		pool.SetMaxOpenConns(20)
+		pool.SetMaxIdleConns(20)
+		pool.SetConnMaxIdleTime(5 * time.Minute)
+		db.read, db.write = pool, pool
+	case strings.Contains(dsn, "://"):
+		return nil, fmt.Errorf("unsupported database %q: use a file path for SQLite or a postgres:// URL", redactURL(dsn))
+	default:
+		db.dialect = sqlite
+		var err error
+		if db.write, err = sql.Open("sqlite", sqliteDSN(dsn, true)); err != nil {
+			return nil, fmt.Errorf("open SQLite %s: %w", dsn, err)
+		}
+		// SQLite takes one writer at a time; one connection makes writers queue in Go
+		// instead of failing with SQLITE_BUSY, while readers run beside it (WAL).
+		db.write.SetMaxOpenConns(1)
+		if db.read, err = sql.Open("sqlite", sqliteDSN(dsn, false)); err != nil {
+			return nil, fmt.Errorf("open SQLite %s: %w", dsn, err)
+		}
+		db.read.SetMaxOpenConns(8)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := db.write.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cannot reach the database %s: %v", db.Describe(), redact(err))
+	}
+	return db, nil
+}
+
+func sqliteDSN(path string, writer bool) string {
+	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	q := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	if writer {
+		// BEGIN IMMEDIATE takes the write lock at the start, so a transaction never fails
+		// half-way because another connection wrote first.
+		q += "&_txlock=immediate"
+	} else {
+		q += "&_pragma=query_only(1)"
+	}
+	return "file:" + escaped + "?" + q
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Engine names the engine: "sqlite" or "postgres".
+func (db *DB) Engine() string { return string(db.dialect) }
+
+// Describe names the database without secrets, for logs and messages.
+func (db *DB) Describe() string {
+	if db.dialect == postgres {
+		return redactURL(db.dsn)
+	}
+	return "SQLite " + db.dsn
+}
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
+
+// Tx is a transaction that changes data. Every write method of the store runs in one, so a
+// change is stored whole or not at all.
+type Tx struct {
+	tx  *sql.Tx
+	db  *DB
+	now time.Time
+}
+
+// Update runs fn in a transaction and commits it when fn returns nil; on an error or a panic
+// nothing fn did is kept.
+func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer sqlTx.Rollback()
+	if err := fn(&Tx{tx: sqlTx, db: db, now: db.now()}); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// redact removes a password from an error that may quote the connection string.
+func redact(err error) string {
+	s := err.Error()
+	if i := strings.Index(s, "://"); i >= 0 {
+		if j := strings.Index(s[i:], "@"); j >= 0 {
+			if k := strings.Index(s[i+3:i+j], ":"); k >= 0 {
+				s = s[:i+3+k+1] + "xxxxx" + s[i+j:]
+			}
+		}
+	}
+	return s
+}
+
+func redactURL(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(malformed URL)"
+	}
+	return u.Redacted()
+}
+
+// notFound is the error for a missing record of the given kind.
+func notFound(kind string) error {
+	return &utsyn.Error{Code: utsyn.ENOTFOUND, Message: "error.not_found." + kind}
+}
+
+// Count returns the number of rows in a table, for tests and diagnostics.
+func (db *DB) Count(ctx context.Context, table string) (int, error) {
+	for _, c := range table {
+		if (c < 'a' || c > 'z') && c != '_' {
+			return 0, fmt.Errorf("count: bad table name %q", table)
+		}
+	}
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM `+table).Scan(&n)
+	return n, err
+}

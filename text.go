@@ -1,0 +1,94 @@
+package utsyn
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
+// Text is a text the public reads, in every language it has been written in, keyed by
+// language code ("nb", "en"; "nn" can follow without a schema change). It is stored as one
+// JSON object per column.
+type Text map[string]string
+
+// NewText returns a Text in bokmål and English; an empty string is left out.
+func NewText(nb, en string) Text {
+	t := Text{}
+	if nb != "" {
+		t["nb"] = nb
+	}
+	if en != "" {
+		t["en"] = en
+	}
+	return t
+}
+
+// In returns the text in lang, falling back to bokmål and then to any language, so that a
+// reader always sees something; fallback reports whether it had to.
+func (t Text) In(lang string) (s string, fallback bool) {
+	if s, ok := t[lang]; ok && s != "" {
+		return s, false
+	}
+	if s, ok := t["nb"]; ok && s != "" {
+		return s, true
+	}
+	keys := make([]string, 0, len(t))
+	for k := range t {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if t[k] != "" {
+			return t[k], true
+		}
+	}
+	return "", false
+}
+
+// Get returns the text in lang with the same fallback as In.
+func (t Text) Get(lang string) string {
+	s, _ := t.In(lang)
+	return s
+}
+
+// IsZero reports whether no language has any text.
+func (t Text) IsZero() bool {
+	for _, s := range t {
+		if s != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// Value stores the text as a JSON object.
+func (t Text) Value() (driver.Value, error) {
+	if t == nil {
+		return "{}", nil
+	}
+	b, err := json.Marshal(map[string]string(t))
+	return string(b), err
+}
+
+// Scan reads a JSON object written by Value.
+func (t *Text) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case nil:
+		*t = Text{}
+		return nil
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	default:
+		return fmt.Errorf("scan Text from %T", src)
+	}
+	m := map[string]string{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return fmt.Errorf("scan Text: %w", err)
+	}
+	*t = m
+	return nil
+}
