@@ -100,6 +100,26 @@ func (d *Date) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// MarshalJSON writes the ISO form, or null when the date is unknown.
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + d.String() + `"`), nil
+}
+
+// UnmarshalJSON reads the ISO form or null.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*d = Date{}
+		return nil
+	}
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return &Error{Code: EINVALID, Message: "error.date"}
+	}
+	return d.UnmarshalText(b[1 : len(b)-1])
+}
+
 // Value stores the date as text, or NULL when unknown.
 func (d Date) Value() (driver.Value, error) {
 	if d.IsZero() {

@@ -92,3 +92,11 @@ func (t *Text) Scan(src any) error {
 	*t = m
 	return nil
 }
+
+// MarshalJSON writes the text as an object of languages; an empty text as {}.
+func (t Text) MarshalJSON() ([]byte, error) {
+	if t == nil {
+		return []byte("{}"), nil
+	}
+	return json.Marshal(map[string]string(t))
+}

@@ -196,17 +196,14 @@ func load(ctx context.Context, tx *store.Tx, src *source, lay *layout) error {
 		goalIDs[g.Code] = g.ID
 	}
 
-	planned, err := utsyn.ParseDate(ss.PlannedAdoption)
-	if err != nil {
-		return fmt.Errorf("strategy adoption date: %w", err)
-	}
+	// The sources give only the planned adoption (June 2023), said in the strategy's note;
+	// the adoption date stays unknown rather than guessed.
 	st := &utsyn.Strategy{
 		OrgID:     org.ID,
 		Slug:      lay.Strategy.Slug,
 		Title:     utsyn.NewText(ss.Title, ss.TitleEN),
 		Status:    ss.Status,
 		AdoptedBy: lay.Strategy.AdoptedBy,
-		AdoptedOn: planned,
 		PlanID:    plan.ID,
 		Published: true,
 		SourceURL: lay.Strategy.SourceURL,

@@ -1,0 +1,252 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/utsyn/utsyn"
+	"github.com/utsyn/utsyn/internal/i18n"
+)
+
+// page is what every page template gets: the reader's language, the catalog to speak it,
+// and the frame around the content. Each page embeds it in a struct of its own.
+type page struct {
+	Lang      i18n.Lang
+	Title     string // the page's own title; the layout adds the site's
+	Path      string // the path without the language prefix, e.g. "/rogaland"
+	Org       *utsyn.Organisation
+	Crumbs    []crumb
+	Status    int
+	cat       *i18n.Catalog
+	assetHash string
+	version   string
+}
+
+type crumb struct {
+	Label string
+	Href  string // empty for the current page
+}
+
+// T returns the catalog's message in the page's language.
+func (p *page) T(key string, args ...any) string { return p.cat.T(p.Lang, key, args...) }
+
+// L shows a stored text in the page's language. When only another language has it, the text is
+// marked with its language, so screen readers pronounce it right.
+func (p *page) L(t utsyn.Text) template.HTML {
+	s, fallback := t.In(string(p.Lang))
+	if !fallback {
+		return template.HTML(template.HTMLEscapeString(s))
+	}
+	for lang, v := range t {
+		if v == s {
+			return template.HTML(`<span lang="` + template.HTMLEscapeString(lang) + `">` + template.HTMLEscapeString(s) + `</span>`)
+		}
+	}
+	return template.HTML(template.HTMLEscapeString(s))
+}
+
+// S is L as plain text, for attributes and titles.
+func (p *page) S(t utsyn.Text) string { return t.Get(string(p.Lang)) }
+
+// Href builds a path in the page's language from path segments.
+func (p *page) Href(parts ...string) string {
+	return "/" + string(p.Lang) + "/" + strings.Join(parts, "/")
+}
+
+// AltHref is the same page in the other language.
+func (p *page) AltHref() string { return "/" + string(p.Lang.Other()) + p.Path }
+
+// AltLang is the other language.
+func (p *page) AltLang() i18n.Lang { return p.Lang.Other() }
+
+// Asset is the URL of a static file, with a hash that changes when the files change.
+func (p *page) Asset(name string) string { return "/static/" + name + "?v=" + p.assetHash }
+
+// Date formats a date at its precision: "27. november 2026", "juni 2023", "2023".
+func (p *page) Date(d utsyn.Date) string {
+	switch {
+	case d.IsZero():
+		return ""
+	case d.Month == 0:
+		return d.String()
+	case d.Day == 0:
+		return i18n.FormatMonth(p.Lang, d.Year, d.Month)
+	}
+	return i18n.FormatDate(p.Lang, d.Time())
+}
+
+// Period formats a period of two dates, either of which may be unknown.
+func (p *page) Period(from, to utsyn.Date) string {
+	switch {
+	case from.IsZero() && to.IsZero():
+		return ""
+	case to.IsZero():
+		return p.T("period.from", "from", p.Date(from))
+	case from.IsZero():
+		return p.T("period.to", "to", p.Date(to))
+	}
+	return p.Date(from) + "–" + p.Date(to)
+}
+
+// StatusTag shows a strategy's status as a tag with a word, never colour alone.
+func (p *page) StatusTag(status string) template.HTML {
+	return template.HTML(`<span class="tag tag-` + template.HTMLEscapeString(status) + `">` +
+		template.HTMLEscapeString(p.T("strategy.status."+status)) + `</span>`)
+}
+
+// Version is the running binary's version, shown in the footer.
+func (p *page) Version() string { return p.version }
+
+// funcs are the few template functions; everything that needs the language is a method of page.
+var funcs = template.FuncMap{
+	// elementArgs passes the strategy page and one element to a sub-template.
+	// Compact shows plan goals by code only, with the titles for screen readers.
+	"elementArgs": func(p *strategyPage, e elementView, compact bool) elementArgs {
+		return elementArgs{Page: p, Element: e, Compact: compact}
+	},
+}
+
+type elementArgs struct {
+	Page    *strategyPage
+	Element elementView
+	Compact bool
+}
+
+func parsePages() (map[string]*template.Template, error) {
+	names, err := fs.Glob(embedded, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, name := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).ParseFS(embedded, "templates/layout.html", name)
+		if err != nil {
+			return nil, err
+		}
+		pages[base] = t
+	}
+	return pages, nil
+}
+
+// newPage starts the page data for a request in lang.
+func (s *Server) newPage(lang i18n.Lang, r *http.Request) *page {
+	return &page{
+		Lang:      lang,
+		Path:      strings.TrimPrefix(r.URL.Path, "/"+string(lang)),
+		cat:       s.cat,
+		assetHash: s.assetHash,
+		version:   s.version,
+		Status:    http.StatusOK,
+	}
+}
+
+// render writes a page. It renders into a buffer first, so a template error gives the error
+// page instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, status int, data any) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.log.Error("no such template", "name", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.log.Error("render", "template", name, "path", r.URL.Path, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		w.Write(buf.Bytes())
+	}
+}
+
+// pageHandler handles a page in the language of the path; it returns an error to show the
+// error page in that language.
+type pageHandler func(w http.ResponseWriter, r *http.Request, p *page) error
+
+func (s *Server) page(h pageHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		first, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+		p := s.newPage(i18n.Lang(first), r) // the routes register each page under /nb/ and /en/
+		if err := h(w, r, p); err != nil {
+			s.fail(w, r, p, err)
+		}
+	}
+}
+
+type errorPage struct {
+	*page
+	Heading, Text string
+}
+
+// fail shows the error page for err in the page's language. Internal errors are logged; the
+// reader sees only that something went wrong.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *page, err error) {
+	status := statusOf(err)
+	if status >= 500 {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	key := "error.internal"
+	if status == http.StatusNotFound {
+		key = "error.not_found"
+	}
+	ep := &errorPage{page: p, Heading: p.T(key + ".title"), Text: p.T(key + ".text")}
+	ep.Title, ep.Status = ep.Heading, status
+	s.render(w, r, "error", status, ep)
+}
+
+// statusOf maps the domain's error codes to HTTP statuses, in one place.
+func statusOf(err error) int {
+	switch utsyn.ErrorCode(err) {
+	case utsyn.EINVALID:
+		return http.StatusBadRequest
+	case utsyn.ENOTFOUND:
+		return http.StatusNotFound
+	case utsyn.ECONFLICT:
+		return http.StatusConflict
+	case utsyn.EFORBIDDEN:
+		return http.StatusForbidden
+	case utsyn.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	}
+	return http.StatusInternalServerError
+}
+
+var errNotFound = &utsyn.Error{Code: utsyn.ENOTFOUND, Message: "error.not_found"}
+
+// notFound answers a path no route knows: JSON under /api/, else the 404 page in the
+// language of the path or, failing that, of the browser.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.notFoundOrError(w, r, http.StatusNotFound)
+}
+
+func (s *Server) notFoundOrError(w http.ResponseWriter, r *http.Request, status int) {
+	err := error(errNotFound)
+	if status != http.StatusNotFound {
+		err = errors.New("internal error")
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.apiError(w, r, err)
+		return
+	}
+	first, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	lang, ok := i18n.Parse(first)
+	if !ok || first != string(lang) {
+		lang = i18n.Negotiate(r.Header.Get("Accept-Language"))
+	}
+	p := s.newPage(lang, r)
+	if !ok {
+		p.Path = "/"
+	}
+	s.fail(w, r, p, err)
+}

@@ -1,0 +1,80 @@
+// Package web serves Utsyn over HTTP: the public pages (server-rendered HTML that works
+// without JavaScript, in bokmål and English) and the JSON API under /api/v1/.
+//
+// A request flows through the middleware in middleware.go (recovery, logging, security
+// headers), the route table in routes.go, and a handler that parses the request, asks the
+// store, and renders a typed page struct with a template, or JSON.
+package web
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/utsyn/utsyn/internal/i18n"
+	"github.com/utsyn/utsyn/internal/store"
+)
+
+//go:embed templates static openapi.json
+var embedded embed.FS
+
+// Config is what the web server needs.
+type Config struct {
+	DB      *store.DB
+	Catalog *i18n.Catalog
+	Log     *slog.Logger
+	Version string
+}
+
+// Server is the HTTP side of Utsyn.
+type Server struct {
+	db        *store.DB
+	cat       *i18n.Catalog
+	log       *slog.Logger
+	version   string
+	pages     map[string]*template.Template
+	static    fs.FS
+	assetHash string // content hash of the static files, so their URLs change with them
+}
+
+// New returns the handler for every route, with its middleware. Templates are parsed here,
+// so a broken template stops the server at start-up, not on a reader's request.
+func New(c Config) (http.Handler, error) {
+	s := &Server{db: c.DB, cat: c.Catalog, log: c.Log, version: c.Version}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	var err error
+	if s.static, err = fs.Sub(embedded, "static"); err != nil {
+		return nil, err
+	}
+	if s.assetHash, err = hashFS(s.static); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	return s.middleware(s.routes()), nil
+}
+
+func hashFS(fsys fs.FS) (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", path, len(b))
+		h.Write(b)
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil))[:12], err
+}
