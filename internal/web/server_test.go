@@ -90,15 +90,15 @@ func TestPages(t *testing.T) {
 			{name: "organisation", path: "/nb/rogaland", wantStatus: 200, wantIn: []string{`<html lang="nb">`, "Rogaland fylkeskommune", "Internasjonal strategi", "Utviklingsplan for Rogaland", "Demodata", `hreflang="en" href="/en/rogaland"`}},
 			{name: "organisation in English", path: "/en/rogaland", wantStatus: 200, wantIn: []string{`<html lang="en">`, "Rogaland County Council", "International strategy", "Demo data"}},
 			{name: "strategy", path: "/nb/rogaland/strategi/internasjonal-strategi", wantStatus: 200, wantIn: []string{
-				"et styringsverktøy for den politiske og administrative ledelsen",       // purpose
-				"skal være en internasjonal aktør og pådriver",                          // main goal
-				"en slagkraftig og pålitelig samarbeidspartner",                         // sub-goal
-				"høyere suksessrate og økt deltakelse i EU-finansierte prosjekter",      // priority P3
-				"Klimaomstilling og livskraftig naturmiljø",                             // a plan goal it builds on
-				"Samarbeidsarenaer og politisk samarbeid",                               // focus area
-				"prioritere samarbeidsarenaer som sikrer fylket politisk innflytelse",   // measure
-				"Tiltakene for dette satsingsområdet er ikke registrert ennå",           // empty focus area
-				"tilrettelegger", "Programmer og prosjekter",                            // roles, working forms
+				"et styringsverktøy for den politiske og administrative ledelsen",     // purpose
+				"skal være en internasjonal aktør og pådriver",                        // main goal
+				"en slagkraftig og pålitelig samarbeidspartner",                       // sub-goal
+				"høyere suksessrate og økt deltakelse i EU-finansierte prosjekter",    // priority P3
+				"Klimaomstilling og livskraftig naturmiljø",                           // a plan goal it builds on
+				"Samarbeidsarenaer og politisk samarbeid",                             // focus area
+				"prioritere samarbeidsarenaer som sikrer fylket politisk innflytelse", // measure
+				"Tiltakene for dette satsingsområdet er ikke registrert ennå",         // empty focus area
+				"tilrettelegger", "Programmer og prosjekter", // roles, working forms
 				`hreflang="en" href="/en/rogaland/strategi/internasjonal-strategi"`}},
 			{name: "strategy in English", path: "/en/rogaland/strategi/internasjonal-strategi", wantStatus: 200, wantIn: []string{
 				"a governance tool for the political and administrative leadership", "Priorities", "Focus areas", "Measures", "Working forms"}},
