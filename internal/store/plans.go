@@ -28,7 +28,7 @@ func scanPlan(row interface{ Scan(...any) error }) (*utsyn.Plan, error) {
 // ListPlans returns the organisation's plans with their goals, newest period first.
 func (db *DB) ListPlans(ctx context.Context, f PlanFilter) ([]*utsyn.Plan, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+planColumns+` FROM plans
-		WHERE org_id = $1 AND ($2 IS NULL OR published = $2)
+		WHERE org_id = $1 AND (CAST($2 AS BOOLEAN) IS NULL OR published = $2)
 		ORDER BY period_start DESC, slug`, f.OrgID, f.Published)
 	if err != nil {
 		return nil, fmt.Errorf("list plans: %w", err)

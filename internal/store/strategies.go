@@ -30,7 +30,7 @@ func scanStrategy(row interface{ Scan(...any) error }) (*utsyn.Strategy, error) 
 // their statements and levels.
 func (db *DB) ListStrategies(ctx context.Context, f StrategyFilter) ([]*utsyn.Strategy, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+strategyColumns+` FROM strategies
-		WHERE org_id = $1 AND ($2 IS NULL OR published = $2)
+		WHERE org_id = $1 AND (CAST($2 AS BOOLEAN) IS NULL OR published = $2)
 		ORDER BY CASE status WHEN 'adopted' THEN 0 WHEN 'consultation' THEN 1 WHEN 'draft' THEN 2 ELSE 3 END,
 			coalesce(adopted_on, period_start, '') DESC, slug`, f.OrgID, f.Published)
 	if err != nil {
@@ -338,12 +338,12 @@ func (tx *Tx) LinkElements(ctx context.Context, l utsyn.ElementLink) error {
 	if l.Kind != utsyn.LinkRelated && l.Kind != utsyn.LinkSucceeds {
 		return &utsyn.Error{Code: utsyn.EINVALID, Message: "error.invalid", Field: "kind"}
 	}
-	var n int
-	if err := tx.tx.QueryRowContext(ctx, `SELECT count(DISTINCT s.org_id) FROM elements e JOIN strategies s ON s.id = e.strategy_id
-		WHERE e.id IN ($1, $2)`, l.FromID, l.ToID).Scan(&n); err != nil {
+	var elements, orgs int
+	if err := tx.tx.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT s.org_id) FROM elements e
+		JOIN strategies s ON s.id = e.strategy_id WHERE e.id IN ($1, $2)`, l.FromID, l.ToID).Scan(&elements, &orgs); err != nil {
 		return fmt.Errorf("link elements: %w", err)
 	}
-	if n != 1 || l.FromID == l.ToID {
+	if elements != 2 || orgs != 1 {
 		return &utsyn.Error{Code: utsyn.EINVALID, Message: "error.reference", Field: "to"}
 	}
 	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO element_links (from_id, to_id, kind) VALUES ($1, $2, $3)`,
