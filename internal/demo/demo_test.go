@@ -56,7 +56,7 @@ func TestLoad(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tree, err := db.FindTree(ctx, s.ID)
+		tree, err := db.FindTree(ctx, s)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -25,6 +26,9 @@ type DB struct {
 	write   *sql.DB // transactions that change data; one connection on SQLite
 	dsn     string
 	now     func() time.Time
+	// stmts caches prepared read statements by their SQL: parsing a query costs SQLite more
+	// than running the small ones a page needs.
+	stmts sync.Map // string → *sql.Stmt
 }
 
 // Open opens the database that dsn names: a postgres:// (or postgresql://) URL, or the path
@@ -88,6 +92,7 @@ func sqliteDSN(path string, writer bool) string {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -170,4 +175,42 @@ func (db *DB) Count(ctx context.Context, table string) (int, error) {
 	var n int
 	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM `+table).Scan(&n)
 	return n, err
+}
+
+// reader runs reads on the read pool through cached prepared statements.
+type reader struct{ db *DB }
+
+func (r reader) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if v, ok := r.db.stmts.Load(query); ok {
+		return v.(*sql.Stmt), nil
+	}
+	st, err := r.db.read.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if v, loaded := r.db.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return v.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+func (r reader) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return r.db.read.ExecContext(ctx, query, args...)
+}
+
+func (r reader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := r.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (r reader) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := r.stmt(ctx, query)
+	if err != nil {
+		return r.db.read.QueryRowContext(ctx, query, args...) // carries the same error
+	}
+	return st.QueryRowContext(ctx, args...)
 }

@@ -103,8 +103,8 @@ func TestSupersedeKeepsLineage(t *testing.T) {
 		if next.SupersedesID != old.ID || next.Status != utsyn.StatusDraft || next.Published {
 			t.Errorf("new version: supersedes %d, status %s, published %v", next.SupersedesID, next.Status, next.Published)
 		}
-		oldTree, _ := db.FindTree(ctx, old.ID)
-		newTree, err := db.FindTree(ctx, next.ID)
+		oldTree, _ := db.FindTree(ctx, old)
+		newTree, err := db.FindTree(ctx, next)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +140,7 @@ func TestWritesRefuseBadInput(t *testing.T) {
 		}
 		rogaland, _ := db.FindOrganisation(ctx, "rogaland")
 		rogStrategy, _ := db.FindStrategy(ctx, rogaland.ID, "internasjonal-strategi")
-		rogTree, _ := db.FindTree(ctx, rogStrategy.ID)
+		rogTree, _ := db.FindTree(ctx, rogStrategy)
 		rogPlans, err := db.ListPlans(ctx, store.PlanFilter{OrgID: rogaland.ID})
 		if err != nil || len(rogPlans) != 1 || len(rogPlans[0].Goals) != 4 {
 			t.Fatalf("ListPlans: %d plans, err %v; want the development plan with 4 goals", len(rogPlans), err)

@@ -13,7 +13,11 @@ import (
 // whatever the revision then changes. The old version is left as it is until the new one is
 // adopted.
 func (tx *Tx) SupersedeStrategy(ctx context.Context, oldID int64, newSlug string) (*utsyn.Strategy, error) {
-	old, err := findTree(ctx, tx.tx, oldID)
+	oldStrategy, err := findStrategy(ctx, tx.tx, `id = $1`, oldID)
+	if err != nil {
+		return nil, err
+	}
+	old, err := findTree(ctx, tx.tx, oldStrategy)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +66,7 @@ func (tx *Tx) SupersedeStrategy(ctx context.Context, oldID int64, newSlug string
 // continues (From → To with LinkSucceeds).
 func (db *DB) Lineage(ctx context.Context, strategyID int64) (map[int64][]int64, error) {
 	out := map[int64][]int64{}
-	rows, err := db.read.QueryContext(ctx, `SELECT l.from_id, l.to_id FROM element_links l
+	rows, err := reader{db}.QueryContext(ctx, `SELECT l.from_id, l.to_id FROM element_links l
 		JOIN elements e ON e.id = l.from_id WHERE e.strategy_id = $1 AND l.kind = 'succeeds'`, strategyID)
 	if err != nil {
 		return nil, fmt.Errorf("lineage %d: %w", strategyID, err)

@@ -298,7 +298,7 @@ func (s *Server) apiStrategy(r *http.Request) (any, error) {
 	if !st.Published {
 		return nil, errNotFound
 	}
-	tree, err := s.db.FindTree(ctx, st.ID)
+	tree, err := s.db.FindTree(ctx, st)
 	if err != nil {
 		return nil, err
 	}

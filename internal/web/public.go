@@ -86,7 +86,7 @@ func (s *Server) organisation(w http.ResponseWriter, r *http.Request, p *page) e
 	}
 	op := &organisationPage{page: p}
 	for _, st := range ss {
-		tree, err := s.db.FindTree(ctx, st.ID)
+		tree, err := s.db.FindTree(ctx, st)
 		if err != nil {
 			return err
 		}
@@ -141,7 +141,7 @@ func (s *Server) strategy(w http.ResponseWriter, r *http.Request, p *page) error
 	if !st.Published {
 		return errNotFound
 	}
-	tree, err := s.db.FindTree(ctx, st.ID)
+	tree, err := s.db.FindTree(ctx, st)
 	if err != nil {
 		return err
 	}
