@@ -34,7 +34,7 @@ func scanOrganisation(row interface{ Scan(...any) error }) (*utsyn.Organisation,
 
 // ListOrganisations returns every organisation, by slug.
 func (db *DB) ListOrganisations(ctx context.Context) ([]*utsyn.Organisation, error) {
-	rows, err := reader{db}.QueryContext(ctx, `SELECT `+organisationColumns+` FROM organisations ORDER BY slug`)
+	rows, err := db.reads().QueryContext(ctx, `SELECT `+organisationColumns+` FROM organisations ORDER BY slug`)
 	if err != nil {
 		return nil, fmt.Errorf("list organisations: %w", err)
 	}
@@ -52,7 +52,7 @@ func (db *DB) ListOrganisations(ctx context.Context) ([]*utsyn.Organisation, err
 
 // FindOrganisation returns the organisation with the slug, or a not-found error.
 func (db *DB) FindOrganisation(ctx context.Context, slug string) (*utsyn.Organisation, error) {
-	return findOrganisation(ctx, reader{db}, slug)
+	return findOrganisation(ctx, db.reads(), slug)
 }
 
 // FindOrganisation is DB.FindOrganisation inside the transaction.

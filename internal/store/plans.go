@@ -27,7 +27,7 @@ func scanPlan(row interface{ Scan(...any) error }) (*utsyn.Plan, error) {
 
 // ListPlans returns the organisation's plans with their goals, newest period first.
 func (db *DB) ListPlans(ctx context.Context, f PlanFilter) ([]*utsyn.Plan, error) {
-	rows, err := reader{db}.QueryContext(ctx, `SELECT `+planColumns+` FROM plans
+	rows, err := db.reads().QueryContext(ctx, `SELECT `+planColumns+` FROM plans
 		WHERE org_id = $1 AND (CAST($2 AS BOOLEAN) IS NULL OR published = $2)
 		ORDER BY period_start DESC, slug`, f.OrgID, f.Published)
 	if err != nil {
@@ -46,7 +46,7 @@ func (db *DB) ListPlans(ctx context.Context, f PlanFilter) ([]*utsyn.Plan, error
 		return nil, fmt.Errorf("list plans: %w", err)
 	}
 	for _, p := range out {
-		if p.Goals, err = listPlanGoals(ctx, reader{db}, p.ID); err != nil {
+		if p.Goals, err = listPlanGoals(ctx, db.reads(), p.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -55,12 +55,12 @@ func (db *DB) ListPlans(ctx context.Context, f PlanFilter) ([]*utsyn.Plan, error
 
 // FindPlan returns the organisation's plan with the slug, with its goals.
 func (db *DB) FindPlan(ctx context.Context, orgID int64, slug string) (*utsyn.Plan, error) {
-	return findPlan(ctx, reader{db}, `org_id = $1 AND slug = $2`, orgID, slug)
+	return findPlan(ctx, db.reads(), `org_id = $1 AND slug = $2`, orgID, slug)
 }
 
 // FindPlanByID returns the plan with the id, with its goals.
 func (db *DB) FindPlanByID(ctx context.Context, id int64) (*utsyn.Plan, error) {
-	return findPlan(ctx, reader{db}, `id = $1`, id)
+	return findPlan(ctx, db.reads(), `id = $1`, id)
 }
 
 func findPlan(ctx context.Context, q queryer, where string, args ...any) (*utsyn.Plan, error) {

@@ -117,9 +117,10 @@ func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) 
 // Tx is a transaction that changes data. Every write method of the store runs in one, so a
 // change is stored whole or not at all.
 type Tx struct {
-	tx  *sql.Tx
-	db  *DB
-	now time.Time
+	tx    *sql.Tx
+	db    *DB
+	now   time.Time
+	actor *utsyn.Actor // whom the audit trail credits; nil for the system
 }
 
 // Update runs fn in a transaction and commits it when fn returns nil; on an error or a panic
@@ -214,3 +215,6 @@ func (r reader) QueryRowContext(ctx context.Context, query string, args ...any) 
 	}
 	return st.QueryRowContext(ctx, args...)
 }
+
+// reads returns the reader for db.
+func (db *DB) reads() reader { return reader{db} }

@@ -29,7 +29,7 @@ func scanStrategy(row interface{ Scan(...any) error }) (*utsyn.Strategy, error) 
 // ListStrategies returns the organisation's strategies, adopted and newest first, without
 // their statements and levels.
 func (db *DB) ListStrategies(ctx context.Context, f StrategyFilter) ([]*utsyn.Strategy, error) {
-	rows, err := reader{db}.QueryContext(ctx, `SELECT `+strategyColumns+` FROM strategies
+	rows, err := db.reads().QueryContext(ctx, `SELECT `+strategyColumns+` FROM strategies
 		WHERE org_id = $1 AND (CAST($2 AS BOOLEAN) IS NULL OR published = $2)
 		ORDER BY CASE status WHEN 'adopted' THEN 0 WHEN 'consultation' THEN 1 WHEN 'draft' THEN 2 ELSE 3 END,
 			coalesce(adopted_on, period_start, '') DESC, slug`, f.OrgID, f.Published)
@@ -51,12 +51,12 @@ func (db *DB) ListStrategies(ctx context.Context, f StrategyFilter) ([]*utsyn.St
 // FindStrategy returns the organisation's strategy with the slug, with its statements and
 // levels.
 func (db *DB) FindStrategy(ctx context.Context, orgID int64, slug string) (*utsyn.Strategy, error) {
-	return findStrategy(ctx, reader{db}, `org_id = $1 AND slug = $2`, orgID, slug)
+	return findStrategy(ctx, db.reads(), `org_id = $1 AND slug = $2`, orgID, slug)
 }
 
 // FindStrategyByID returns the strategy with the id, with its statements and levels.
 func (db *DB) FindStrategyByID(ctx context.Context, id int64) (*utsyn.Strategy, error) {
-	return findStrategy(ctx, reader{db}, `id = $1`, id)
+	return findStrategy(ctx, db.reads(), `id = $1`, id)
 }
 
 func findStrategy(ctx context.Context, q queryer, where string, args ...any) (*utsyn.Strategy, error) {
@@ -102,7 +102,7 @@ func findStrategy(ctx context.Context, q queryer, where string, args ...any) (*u
 // FindTree returns the strategy (as found by FindStrategy) with its elements in tree order,
 // their links, and the roles and working forms it describes.
 func (db *DB) FindTree(ctx context.Context, s *utsyn.Strategy) (*utsyn.Tree, error) {
-	return findTree(ctx, reader{db}, s)
+	return findTree(ctx, db.reads(), s)
 }
 
 func findTree(ctx context.Context, q queryer, s *utsyn.Strategy) (*utsyn.Tree, error) {
@@ -372,7 +372,7 @@ func (tx *Tx) CreateTerm(ctx context.Context, t *utsyn.Term) error {
 // ListTerms returns the organisation's terms of a vocabulary, in order.
 func (db *DB) ListTerms(ctx context.Context, orgID int64, vocabulary string) ([]utsyn.Term, error) {
 	var out []utsyn.Term
-	err := eachRow(ctx, reader{db}, func(r *sql.Rows) error {
+	err := eachRow(ctx, db.reads(), func(r *sql.Rows) error {
 		var t utsyn.Term
 		if err := r.Scan(&t.ID, &t.OrgID, &t.Vocabulary, &t.Key, &t.Name, &t.Description, &t.Position); err != nil {
 			return err

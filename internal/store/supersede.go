@@ -66,7 +66,7 @@ func (tx *Tx) SupersedeStrategy(ctx context.Context, oldID int64, newSlug string
 // continues (From → To with LinkSucceeds).
 func (db *DB) Lineage(ctx context.Context, strategyID int64) (map[int64][]int64, error) {
 	out := map[int64][]int64{}
-	rows, err := reader{db}.QueryContext(ctx, `SELECT l.from_id, l.to_id FROM element_links l
+	rows, err := db.reads().QueryContext(ctx, `SELECT l.from_id, l.to_id FROM element_links l
 		JOIN elements e ON e.id = l.from_id WHERE e.strategy_id = $1 AND l.kind = 'succeeds'`, strategyID)
 	if err != nil {
 		return nil, fmt.Errorf("lineage %d: %w", strategyID, err)
