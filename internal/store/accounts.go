@@ -271,4 +271,3 @@ func (db *DB) ClearSigninFailures(ctx context.Context, key string) error {
 	_, err := db.write.ExecContext(ctx, `DELETE FROM signin_failures WHERE key = $1`, key)
 	return err
 }
-
