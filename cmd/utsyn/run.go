@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/utsyn/utsyn"
 	"github.com/utsyn/utsyn/internal/demo"
 	"github.com/utsyn/utsyn/internal/i18n"
 	"github.com/utsyn/utsyn/internal/store"
@@ -29,6 +31,10 @@ Usage:
   utsyn [serve] [--addr HOST:PORT] [--db PATH|URL] [--demo]   run the web server (default)
   utsyn migrate [--db PATH|URL]                                bring the database schema up to date
   utsyn demo [--db PATH|URL]                                   load the demo data set
+  utsyn user add --org SLUG --role ROLE --email EMAIL --password-stdin [--db …]
+                                                               add a user (or give one a role)
+  utsyn token create --email EMAIL --name NAME --role ROLE [--expires 30d] [--db …]
+                                                               print a new API token
   utsyn version                                                print the version
 
 Every flag can also be set in the environment: --addr as UTSYN_ADDR, --db as UTSYN_DB.
@@ -51,6 +57,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = migrate(ctx, args, getenv, stdout, stderr)
 	case "demo":
 		err = loadDemo(ctx, args, getenv, stdout, stderr)
+	case "user":
+		err = userCommand(ctx, args, getenv, stdin, stdout, stderr)
+	case "token":
+		err = tokenCommand(ctx, args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "utsyn", buildVersion(), "schema", store.SchemaVersion())
 	case "help", "-h", "--help":
@@ -153,6 +163,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, log *
 				return err
 			}
 			log.Info("loaded the demo data set", "organisation", demo.Slug)
+			password := rand.Text() // 26 characters, 128 random bits
+			if _, err := addUser(ctx, db, demo.Slug, utsyn.RoleAdmin, demoAdmin, "Demo", password); err != nil {
+				return err
+			}
+			// Shown once, here, and never stored in clear: there is no default password.
+			fmt.Fprintf(stderr, "\n  Demo administrator: %s\n  Password (shown only now): %s\n\n", demoAdmin, password)
 		}
 	}
 	catalog, err := i18n.Load()
@@ -253,6 +269,9 @@ func loadDemo(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	return nil
 }
+
+// demoAdmin is the demo administrator's address; example.org is reserved for examples.
+const demoAdmin = "demo.admin@example.org"
 
 func buildVersion() string {
 	if version != "" {

@@ -92,3 +92,7 @@ func HashSecret(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(sum[:])
 }
+
+// TokenPrefix starts every API token, so that a leaked one is easy to recognise (and for
+// secret scanners to find).
+const TokenPrefix = "utsyn_"

@@ -19,6 +19,7 @@ type page struct {
 	Title     string // the page's own title; the layout adds the site's
 	Path      string // the path without the language prefix, e.g. "/rogaland"
 	Org       *utsyn.Organisation
+	User      *utsyn.User // the signed-in person, or nil
 	Crumbs    []crumb
 	Status    int
 	cat       *i18n.Catalog
@@ -124,10 +125,10 @@ func parsePages() (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
 	for _, name := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
-		if base == "layout" {
+		if base == "layout" || base == "partials" {
 			continue
 		}
-		t, err := template.New(base).Funcs(funcs).ParseFS(embedded, "templates/layout.html", name)
+		t, err := template.New(base).Funcs(funcs).ParseFS(embedded, "templates/layout.html", "templates/partials.html", name)
 		if err != nil {
 			return nil, err
 		}
@@ -138,7 +139,7 @@ func parsePages() (map[string]*template.Template, error) {
 
 // newPage starts the page data for a request in lang.
 func (s *Server) newPage(lang i18n.Lang, r *http.Request) *page {
-	return &page{
+	p := &page{
 		Lang:      lang,
 		Path:      strings.TrimPrefix(r.URL.Path, "/"+string(lang)),
 		cat:       s.cat,
@@ -146,6 +147,10 @@ func (s *Server) newPage(lang i18n.Lang, r *http.Request) *page {
 		version:   s.version,
 		Status:    http.StatusOK,
 	}
+	if w := whoFrom(r); w != nil {
+		p.User = w.user
+	}
+	return p
 }
 
 // render writes a page. It renders into a buffer first, so a template error gives the error
