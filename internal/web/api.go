@@ -189,11 +189,18 @@ func (s *Server) apiPlan(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !p.Published {
-		return nil, errNotFound
+	if !p.Published { // answered as a plan that does not exist, so as not to tell that it does
+		return nil, errPlanNotFound
 	}
 	return toAPIPlan(p), nil
 }
+
+// The store's answers for a plan or strategy that does not exist, given for an unpublished one
+// too: a different message would tell an anonymous caller which slugs hide unpublished records.
+var (
+	errPlanNotFound     = &utsyn.Error{Code: utsyn.ENOTFOUND, Message: "error.not_found.plan"}
+	errStrategyNotFound = &utsyn.Error{Code: utsyn.ENOTFOUND, Message: "error.not_found.strategy"}
+)
 
 type apiStrategySummary struct {
 	ID          int64      `json:"id"`
@@ -295,8 +302,8 @@ func (s *Server) apiStrategy(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !st.Published {
-		return nil, errNotFound
+	if !st.Published { // answered as a strategy that does not exist, so as not to tell that it does
+		return nil, errStrategyNotFound
 	}
 	tree, err := s.db.FindTree(ctx, st)
 	if err != nil {
