@@ -13,7 +13,8 @@ var (
 )
 
 // reservedSlugs are path words the public pages use beside organisation slugs.
-var reservedSlugs = []string{"api", "static", "tilgjengelighet", "personvern", "healthz", "readyz"}
+var reservedSlugs = []string{"api", "static", "tilgjengelighet", "personvern", "healthz", "readyz",
+	"logg-inn", "logg-ut", "konto", "passord", "sso"}
 
 // Limits on input sizes: generous for real texts, small enough to refuse abuse.
 const (

@@ -72,6 +72,7 @@ func (s *Server) findOrg(ctx context.Context, r *http.Request, p *page) error {
 		return err
 	}
 	p.Org = org
+	p.Actor = actorFor(r, org.ID)
 	return nil
 }
 

@@ -19,7 +19,8 @@ type page struct {
 	Title     string // the page's own title; the layout adds the site's
 	Path      string // the path without the language prefix, e.g. "/rogaland"
 	Org       *utsyn.Organisation
-	User      *utsyn.User // the signed-in person, or nil
+	User      *utsyn.User  // the signed-in person, or nil
+	Actor     *utsyn.Actor // the signed-in person in Org, or nil when they have no role there
 	Crumbs    []crumb
 	Status    int
 	cat       *i18n.Catalog
@@ -202,8 +203,15 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *page, err error
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	key := "error.internal"
-	if status == http.StatusNotFound {
+	switch status {
+	case http.StatusNotFound:
 		key = "error.not_found"
+	case http.StatusForbidden:
+		key = "error.forbidden"
+	case http.StatusUnauthorized:
+		key = "error.unauthorized"
+	case http.StatusBadRequest:
+		key = "error.bad_request"
 	}
 	ep := &errorPage{page: p, Heading: p.T(key + ".title"), Text: p.T(key + ".text")}
 	ep.Title, ep.Status = ep.Heading, status
@@ -244,14 +252,19 @@ func (s *Server) notFoundOrError(w http.ResponseWriter, r *http.Request, status 
 		s.apiError(w, r, err)
 		return
 	}
-	first, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
-	lang, ok := i18n.Parse(first)
-	if !ok || first != string(lang) {
-		lang = i18n.Negotiate(r.Header.Get("Accept-Language"))
-	}
+	lang := langOf(r)
 	p := s.newPage(lang, r)
-	if !ok {
+	if !strings.HasPrefix(r.URL.Path, "/"+string(lang)+"/") {
 		p.Path = "/"
 	}
 	s.fail(w, r, p, err)
+}
+
+// langOf is the language of the path (/nb/…, /en/…) or, failing that, of the browser.
+func langOf(r *http.Request) i18n.Lang {
+	first, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if lang, ok := i18n.Parse(first); ok && first == string(lang) {
+		return lang
+	}
+	return i18n.Negotiate(r.Header.Get("Accept-Language"))
 }

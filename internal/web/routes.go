@@ -20,13 +20,23 @@ func (s *Server) routes() *http.ServeMux {
 	// The public pages, once per language: /nb/... and /en/... (a literal first segment keeps
 	// them clear of /static/ and /api/).
 	for _, lang := range i18n.Langs {
-		l := "GET /" + string(lang)
-		mux.HandleFunc(l+"/{$}", s.page(s.home))
-		mux.HandleFunc(l+"/tilgjengelighet", s.page(s.accessibility))
-		mux.HandleFunc(l+"/personvern", s.page(s.privacy))
-		mux.HandleFunc(l+"/{org}", s.page(s.organisation))
-		mux.HandleFunc(l+"/{org}/strategi/{slug}", s.page(s.strategy))
-		mux.HandleFunc(l+"/{org}/plan/{slug}", s.page(s.plan))
+		l := "/" + string(lang)
+		get, post := "GET "+l, "POST "+l
+		mux.HandleFunc(get+"/{$}", s.page(s.home))
+		mux.HandleFunc(get+"/tilgjengelighet", s.page(s.accessibility))
+		mux.HandleFunc(get+"/personvern", s.page(s.privacy))
+		mux.HandleFunc(get+"/{org}", s.page(s.organisation))
+		mux.HandleFunc(get+"/{org}/strategi/{slug}", s.page(s.strategy))
+		mux.HandleFunc(get+"/{org}/plan/{slug}", s.page(s.plan))
+
+		// Signing in and the signed-in person's own account.
+		mux.HandleFunc(get+"/logg-inn", s.page(s.signinForm))
+		mux.HandleFunc(post+"/logg-inn", s.page(s.signin))
+		mux.HandleFunc(post+"/logg-ut", s.page(s.signout))
+		mux.HandleFunc(get+"/konto/passord", s.page(s.requireUser(s.passwordForm)))
+		mux.HandleFunc(post+"/konto/passord", s.page(s.requireUser(s.changePassword)))
+		mux.HandleFunc(get+"/passord/{token}", s.page(s.resetForm))
+		mux.HandleFunc(post+"/passord/{token}", s.page(s.reset))
 	}
 
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)

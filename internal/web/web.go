@@ -15,7 +15,9 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 
+	"github.com/utsyn/utsyn"
 	"github.com/utsyn/utsyn/internal/i18n"
 	"github.com/utsyn/utsyn/internal/store"
 )
@@ -59,7 +61,27 @@ func New(c Config) (http.Handler, error) {
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
-	return s.middleware(s.routes()), nil
+	return s.middleware(s.identify(s.crossOrigin(s.routes()))), nil
+}
+
+// crossOrigin refuses state-changing requests from other sites (cross-site request forgery),
+// by the browser's Sec-Fetch-Site and Origin headers. The API is exempt: it takes no cookies,
+// only bearer tokens, which a browser never sends by itself.
+func (s *Server) crossOrigin(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.log.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path, "origin", r.Header.Get("Origin"))
+		p := s.newPage(langOf(r), r)
+		s.fail(w, r, p, &utsyn.Error{Code: utsyn.EFORBIDDEN, Message: "error.cross_origin"})
+	}))
+	protected := cop.Handler(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		protected.ServeHTTP(w, r)
+	})
 }
 
 func hashFS(fsys fs.FS) (string, error) {
