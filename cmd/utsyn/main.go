@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // Norwegian time on machines without a time zone database
 )
 
 func main() {

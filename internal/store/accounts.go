@@ -271,3 +271,39 @@ func (db *DB) ClearSigninFailures(ctx context.Context, key string) error {
 	_, err := db.write.ExecContext(ctx, `DELETE FROM signin_failures WHERE key = $1`, key)
 	return err
 }
+
+// RemoveMembership takes the user's role in the organisation away and ends their sessions
+// there. A user left with no organisation is deleted, with their sessions and tokens.
+func (tx *Tx) RemoveMembership(ctx context.Context, userID, orgID int64) error {
+	var email, role string
+	err := tx.tx.QueryRowContext(ctx, `SELECT u.email, m.role FROM users u JOIN memberships m ON m.user_id = u.id
+		WHERE u.id = $1 AND m.org_id = $2`, userID, orgID).Scan(&email, &role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound("user")
+	} else if err != nil {
+		return fmt.Errorf("remove membership: %w", err)
+	}
+	for _, q := range []string{
+		`DELETE FROM memberships WHERE user_id = $1 AND org_id = $2`,
+		`DELETE FROM sessions WHERE user_id = $1 AND org_id = $2`,
+		`DELETE FROM api_tokens WHERE user_id = $1 AND org_id = $2`,
+	} {
+		if _, err := tx.tx.ExecContext(ctx, q, userID, orgID); err != nil {
+			return fmt.Errorf("remove membership: %w", err)
+		}
+	}
+	if err := tx.Record(ctx, orgID, "remove", "user", userID, email, []utsyn.Change{{Field: "role", Before: role}}); err != nil {
+		return err
+	}
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM users WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM memberships WHERE user_id = $1)`, userID); err != nil {
+		return fmt.Errorf("remove membership: %w", err)
+	}
+	return nil
+}
+
+// CountAdmins returns how many administrators the organisation has.
+func (tx *Tx) CountAdmins(ctx context.Context, orgID int64) (int, error) {
+	var n int
+	err := tx.tx.QueryRowContext(ctx, `SELECT count(*) FROM memberships WHERE org_id = $1 AND role = 'admin'`, orgID).Scan(&n)
+	return n, err
+}

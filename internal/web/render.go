@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/utsyn/utsyn"
 	"github.com/utsyn/utsyn/internal/i18n"
@@ -98,6 +99,37 @@ func (p *page) Period(from, to utsyn.Date) string {
 func (p *page) StatusTag(status string) template.HTML {
 	return template.HTML(`<span class="tag tag-` + template.HTMLEscapeString(status) + `">` +
 		template.HTMLEscapeString(p.T("strategy.status."+status)) + `</span>`)
+}
+
+// Action names an audit action in words; an action the catalog does not know is shown as it is.
+func (p *page) Action(a string) string { return p.tOr("action."+a, a) }
+
+// Entity names a kind of record in words, likewise.
+func (p *page) Entity(e string) string { return p.tOr("entity."+e, e) }
+
+func (p *page) tOr(key, fallback string) string {
+	if p.cat.Has(key) {
+		return p.T(key)
+	}
+	return fallback
+}
+
+// AllRoles lists the roles from most to least.
+func (p *page) AllRoles() []utsyn.Role { return utsyn.Roles }
+
+// oslo is the time zone every time is shown in.
+var oslo = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Oslo")
+	if err != nil {
+		return time.FixedZone("CET", 3600) // no time zone database: close enough, never wrong by more than an hour
+	}
+	return loc
+}()
+
+// formatTime shows a moment in Norwegian time: "27. november 2026 kl. 14:05".
+func formatTime(lang i18n.Lang, t time.Time) string {
+	t = t.In(oslo)
+	return i18n.FormatDate(lang, t) + " " + t.Format("15:04")
 }
 
 // Version is the running binary's version, shown in the footer.

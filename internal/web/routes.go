@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/utsyn/utsyn"
 	"github.com/utsyn/utsyn/internal/i18n"
 )
 
@@ -37,6 +38,16 @@ func (s *Server) routes() *http.ServeMux {
 		mux.HandleFunc(post+"/konto/passord", s.page(s.requireUser(s.changePassword)))
 		mux.HandleFunc(get+"/passord/{token}", s.page(s.resetForm))
 		mux.HandleFunc(post+"/passord/{token}", s.page(s.reset))
+		mux.HandleFunc(get+"/konto", s.page(s.requireUser(s.account)))
+		mux.HandleFunc(post+"/konto/nokler", s.page(s.requireUser(s.createToken)))
+		mux.HandleFunc(post+"/konto/nokler/{id}/trekk-tilbake", s.page(s.requireUser(s.revokeToken)))
+
+		// Administration of an organisation (administrators).
+		mux.HandleFunc(get+"/{org}/admin/brukere", s.page(s.member(utsyn.RoleAdmin, s.users)))
+		mux.HandleFunc(post+"/{org}/admin/brukere", s.page(s.member(utsyn.RoleAdmin, s.addUser)))
+		mux.HandleFunc(post+"/{org}/admin/brukere/{id}/{action}", s.page(s.member(utsyn.RoleAdmin, s.userAction)))
+		mux.HandleFunc(get+"/{org}/admin/logg", s.page(s.member(utsyn.RoleAdmin, s.auditLog)))
+		mux.HandleFunc(get+"/{org}/admin/logg.csv", s.page(s.member(utsyn.RoleAdmin, s.auditCSV)))
 	}
 
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)

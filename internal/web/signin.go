@@ -136,13 +136,7 @@ func clientIP(r *http.Request) string {
 	return strings.Trim(host, "[]")
 }
 
-func clock(lang i18n.Lang, t time.Time) string {
-	oslo, err := time.LoadLocation("Europe/Oslo")
-	if err != nil {
-		oslo = time.UTC
-	}
-	return t.In(oslo).Format("15:04")
-}
+func clock(lang i18n.Lang, t time.Time) string { return t.In(oslo).Format("15:04") }
 
 func minutesUntil(t time.Time) string {
 	m := int(time.Until(t).Minutes()) + 1
