@@ -18,6 +18,15 @@ type apiHandler func(r *http.Request) (any, error)
 // api writes what h returns as JSON, or the error as {"error": {...}} with its status.
 func (s *Server) api(h apiHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		caller, err := s.bearer(r)
+		if err != nil {
+			if statusOf(err) == http.StatusUnauthorized {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="utsyn", error="invalid_token"`)
+			}
+			s.apiError(w, r, err)
+			return
+		}
+		r = r.WithContext(withCaller(r.Context(), caller))
 		v, err := h(r)
 		if err != nil {
 			s.apiError(w, r, err)
@@ -169,7 +178,7 @@ func (s *Server) apiPlans(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	plans, err := s.db.ListPlans(r.Context(), store.PlanFilter{OrgID: o.ID, Published: published})
+	plans, err := s.db.ListPlans(r.Context(), store.PlanFilter{OrgID: o.ID, Published: visibleTo(r, o.ID)})
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +198,7 @@ func (s *Server) apiPlan(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !p.Published { // answered as a plan that does not exist, so as not to tell that it does
+	if !p.Published && visibleTo(r, o.ID) != nil { // answered as a plan that does not exist, so as not to tell that it does
 		return nil, errPlanNotFound
 	}
 	return toAPIPlan(p), nil
@@ -281,7 +290,7 @@ func (s *Server) apiStrategies(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ss, err := s.db.ListStrategies(r.Context(), store.StrategyFilter{OrgID: o.ID, Published: published})
+	ss, err := s.db.ListStrategies(r.Context(), store.StrategyFilter{OrgID: o.ID, Published: visibleTo(r, o.ID)})
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +311,7 @@ func (s *Server) apiStrategy(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !st.Published { // answered as a strategy that does not exist, so as not to tell that it does
+	if !st.Published && visibleTo(r, o.ID) != nil { // answered as a strategy that does not exist, so as not to tell that it does
 		return nil, errStrategyNotFound
 	}
 	tree, err := s.db.FindTree(ctx, st)

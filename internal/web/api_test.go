@@ -16,8 +16,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/utsyn/utsyn"
+	"github.com/utsyn/utsyn/internal/auth"
 	"github.com/utsyn/utsyn/internal/i18n"
 	"github.com/utsyn/utsyn/internal/store"
 )
@@ -45,10 +47,19 @@ const (
 	demoStrategy = "internasjonal-strategi"
 )
 
-func apiCases() []apiCase {
+// apiCases lists the requests; token is a valid API token (reader) of the demo organisation.
+func apiCases(token string) []apiCase {
 	org := "/api/v1/organisations/" + demoOrg
 	en := []string{"Accept-Language", "en"}
 	return []apiCase{
+		{name: "me", docPath: "/me", url: "/api/v1/me", header: []string{"Authorization", "Bearer " + token}, status: 200,
+			check: func(t *testing.T, body any) {
+				wantJSON(t, body, "reader", "role")
+				wantJSON(t, body, "api-reader@example.org", "email")
+				wantJSON(t, body, demoOrg, "organisation", "slug")
+				wantJSON(t, body, "contract test", "token", "name")
+			}},
+		{name: "me without a token", docPath: "/me", url: "/api/v1/me", status: 401, errKey: "error.unauthorized"},
 		{name: "organisations", docPath: "/organisations", url: "/api/v1/organisations", status: 200,
 			check: func(t *testing.T, body any) {
 				items := jsonAt(t, body, "items").([]any)
@@ -213,10 +224,27 @@ func TestAPIContract(t *testing.T) {
 	}
 	eachServer(t, func(t *testing.T, srv *httptest.Server, db *store.DB) {
 		exercised := map[string]bool{} // "get /path 200"
-		for _, c := range apiCases() {
+		token := apiToken(t, db, "api-reader@example.org", utsyn.RoleReader)
+		for _, c := range apiCases(token) {
 			t.Run(c.name, func(t *testing.T) {
 				resp, body := get(t, srv, c.url, c.header...)
 				exercised[checkAPIResponse(t, doc, cat, c, resp, body)] = true
+			})
+		}
+
+		// A token that is not one: every data route refuses it with 401, and says why.
+		for _, c := range apiCases(token) {
+			if c.status != 200 || c.docPath == "/openapi.json" || c.docPath == "" {
+				continue
+			}
+			c.name, c.status, c.errKey, c.check = c.name+" with a bad token", 401, "error.token_invalid", nil
+			c.header = []string{"Authorization", "Bearer utsyn_not-a-token"}
+			t.Run(c.name, func(t *testing.T) {
+				resp, body := get(t, srv, c.url, c.header...)
+				exercised[checkAPIResponse(t, doc, cat, c, resp, body)] = true
+				if !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Bearer") {
+					t.Errorf("401 without WWW-Authenticate: Bearer")
+				}
 			})
 		}
 
@@ -225,7 +253,7 @@ func TestAPIContract(t *testing.T) {
 		if err := db.Close(); err != nil {
 			t.Fatal(err)
 		}
-		for _, c := range apiCases() {
+		for _, c := range apiCases(token) {
 			if c.status != 200 || c.docPath == "/openapi.json" || c.docPath == "" {
 				continue
 			}
@@ -287,10 +315,7 @@ func checkAPIResponse(t *testing.T, doc *apiDoc, cat *i18n.Catalog, c apiCase, r
 			t.Fatalf("catalog: %q is not translated", c.errKey)
 		}
 		wantJSON(t, v, want, "error", "message")
-		wantCode := utsyn.ENOTFOUND
-		if c.status == 500 {
-			wantCode = utsyn.EINTERNAL
-		}
+		wantCode := map[int]string{401: utsyn.EUNAUTHORIZED, 404: utsyn.ENOTFOUND, 500: utsyn.EINTERNAL}[c.status]
 		wantJSON(t, v, wantCode, "error", "code")
 		if lang == i18n.NB && !strings.Contains(body, "Fant ikke") && c.status == 404 {
 			t.Errorf("GET %s: a Norwegian not-found message was expected, got %s", c.url, body)
@@ -973,4 +998,24 @@ func wantJSON(t testing.TB, v any, want any, path ...any) {
 	if got := jsonAt(t, v, path...); !reflect.DeepEqual(got, want) {
 		t.Errorf("%v = %#v, want %#v", path, got, want)
 	}
+}
+
+// apiToken makes a user with the role in the demo organisation and returns a new API token of
+// theirs with the same role.
+func apiToken(t *testing.T, db *store.DB, email string, role utsyn.Role) string {
+	t.Helper()
+	ctx := context.Background()
+	org, err := db.FindOrganisation(ctx, demoOrg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &utsyn.User{Email: email, Memberships: []utsyn.Membership{{OrgID: org.ID, Role: role}}}
+	if err := db.Update(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, u) }); err != nil {
+		t.Fatal(err)
+	}
+	secret, _, err := auth.IssueToken(ctx, db, &utsyn.Actor{User: u, OrgID: org.ID, Role: role, Label: email}, "contract test", role, time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
 }

@@ -51,6 +51,7 @@ func (s *Server) routes() *http.ServeMux {
 	}
 
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
+	mux.HandleFunc("GET /api/v1/me", s.api(s.apiMe))
 	mux.HandleFunc("GET /api/v1/organisations", s.api(s.apiOrganisations))
 	mux.HandleFunc("GET /api/v1/organisations/{org}", s.api(s.apiOrganisation))
 	mux.HandleFunc("GET /api/v1/organisations/{org}/plans", s.api(s.apiPlans))
