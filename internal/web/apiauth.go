@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/utsyn/utsyn"
 	"github.com/utsyn/utsyn/internal/auth"
@@ -35,7 +34,7 @@ func (s *Server) bearer(r *http.Request) (*utsyn.Actor, error) {
 	switch {
 	case !t.RevokedAt.IsZero():
 		return nil, &utsyn.Error{Code: utsyn.EUNAUTHORIZED, Message: "error.token_revoked"}
-	case time.Now().After(t.ExpiresAt):
+	case s.now().After(t.ExpiresAt):
 		return nil, &utsyn.Error{Code: utsyn.EUNAUTHORIZED, Message: "error.token_expired"}
 	}
 	user, err := s.db.FindUser(ctx, t.UserID)

@@ -246,6 +246,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *page, err error
 		key = "error.bad_request"
 	}
 	ep := &errorPage{page: p, Heading: p.T(key + ".title"), Text: p.T(key + ".text")}
+	// Refusals say why, when the error knows better than the generic text.
+	if e := (*utsyn.Error)(nil); errors.As(err, &e) && status < 500 && status != http.StatusNotFound && p.cat.Has(e.Message) &&
+		e.Message != key {
+		ep.Text = p.T(e.Message)
+	}
 	ep.Title, ep.Status = ep.Heading, status
 	s.render(w, r, "error", status, ep)
 }

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/utsyn/utsyn/internal/demo"
 	"github.com/utsyn/utsyn/internal/i18n"
@@ -28,11 +29,17 @@ func newServer(t testing.TB, engine string) (*httptest.Server, *store.DB) {
 // newServerOn starts a real HTTP server on db as it is.
 func newServerOn(t testing.TB, db *store.DB) *httptest.Server {
 	t.Helper()
+	return newServerWith(t, db, nil)
+}
+
+// newServerWith starts a real HTTP server on db with the given clock (nil for the real one).
+func newServerWith(t testing.TB, db *store.DB, now func() time.Time) *httptest.Server {
+	t.Helper()
 	cat, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := web.New(web.Config{DB: db, Catalog: cat, Version: "test"})
+	h, err := web.New(web.Config{DB: db, Catalog: cat, Version: "test", Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,7 +42,7 @@ func (s *Server) identify(next http.Handler) http.Handler {
 		ctx := r.Context()
 		hash := auth.HashSecret(c.Value)
 		sess, err := s.db.FindSession(ctx, hash)
-		now := time.Now()
+		now := s.now()
 		if err != nil || now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > sessionIdle {
 			if err == nil {
 				s.db.DeleteSession(ctx, hash)

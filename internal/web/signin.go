@@ -109,7 +109,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request, p *page) error {
 // signinBlocked returns when sign-in opens again under either key, or the zero time when it is
 // open.
 func (s *Server) signinBlocked(ctx context.Context, accountKey, addressKey string) (time.Time, error) {
-	since := time.Now().Add(-signinWindow)
+	since := s.now().Add(-signinWindow)
 	var until time.Time
 	for _, k := range []struct {
 		key   string

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/utsyn/utsyn"
 	"github.com/utsyn/utsyn/internal/i18n"
@@ -31,6 +32,7 @@ type Config struct {
 	Catalog *i18n.Catalog
 	Log     *slog.Logger
 	Version string
+	Now     func() time.Time // the clock for time-outs; time.Now when nil (tests move it)
 }
 
 // Server is the HTTP side of Utsyn.
@@ -39,6 +41,7 @@ type Server struct {
 	cat       *i18n.Catalog
 	log       *slog.Logger
 	version   string
+	now       func() time.Time
 	pages     map[string]*template.Template
 	static    fs.FS
 	assetHash string // content hash of the static files, so their URLs change with them
@@ -47,7 +50,10 @@ type Server struct {
 // New returns the handler for every route, with its middleware. Templates are parsed here,
 // so a broken template stops the server at start-up, not on a reader's request.
 func New(c Config) (http.Handler, error) {
-	s := &Server{db: c.DB, cat: c.Catalog, log: c.Log, version: c.Version}
+	s := &Server{db: c.DB, cat: c.Catalog, log: c.Log, version: c.Version, now: c.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
