@@ -107,6 +107,9 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, p *page) er
 	orgID, _ := strconv.ParseInt(f.Get("org"), 10, 64)
 	role := utsyn.Role(f.Get("role"))
 	days, _ := strconv.Atoi(f.Get("days"))
+	if f.Get("name") == "" {
+		f.Fail("name", p.T("error.required"))
+	}
 	if user.RoleIn(orgID) == "" {
 		f.Fail("org", p.T("error.reference"))
 	}
