@@ -38,7 +38,7 @@ func (s *syncBuffer) String() string {
 func noEnv(string) string { return "" }
 
 // utsyn runs the command to completion and returns its exit code and output.
-func utsyn(t *testing.T, getenv func(string) string, args ...string) (int, string, string) {
+func runUtsyn(t *testing.T, getenv func(string) string, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr syncBuffer
 	code := run(context.Background(), args, getenv, strings.NewReader(""), &stdout, &stderr)
@@ -46,7 +46,7 @@ func utsyn(t *testing.T, getenv func(string) string, args ...string) (int, strin
 }
 
 func TestVersion(t *testing.T) {
-	code, out, _ := utsyn(t, noEnv, "version")
+	code, out, _ := runUtsyn(t, noEnv, "version")
 	if code != 0 || !strings.HasPrefix(out, "utsyn ") || !strings.Contains(out, "schema") {
 		t.Errorf("version: exit %d, %q", code, out)
 	}
@@ -74,7 +74,7 @@ func TestBadInvocations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, _, stderr := utsyn(t, noEnv, tt.args...)
+			code, _, stderr := runUtsyn(t, noEnv, tt.args...)
 			if code != tt.wantCode {
 				t.Errorf("exit %d, want %d", code, tt.wantCode)
 			}
@@ -107,7 +107,7 @@ func TestRefusesNewerDatabase(t *testing.T) {
 				t.Fatal(err)
 			}
 			db.Close()
-			code, _, stderr := utsyn(t, noEnv, "serve", "--db", dsn, "--addr", "127.0.0.1:0")
+			code, _, stderr := runUtsyn(t, noEnv, "serve", "--db", dsn, "--addr", "127.0.0.1:0")
 			if code != 1 || !strings.Contains(stderr, "newer than this utsyn") {
 				t.Errorf("serve on a newer database: exit %d, %q", code, stderr)
 			}
@@ -121,19 +121,19 @@ func TestPostgresNeedsMigrate(t *testing.T) {
 		t.Skip("PostgreSQL not configured (" + storetest.PostgresEnv + ")")
 	}
 	dsn := storetest.DSN(t, "postgres")
-	code, _, stderr := utsyn(t, noEnv, "serve", "--db", dsn, "--addr", "127.0.0.1:0")
+	code, _, stderr := runUtsyn(t, noEnv, "serve", "--db", dsn, "--addr", "127.0.0.1:0")
 	if code != 1 || !strings.Contains(stderr, "run 'utsyn migrate") {
 		t.Fatalf("serve before migrate: exit %d, %q", code, stderr)
 	}
-	code, out, stderr := utsyn(t, noEnv, "migrate", "--db", dsn)
+	code, out, stderr := runUtsyn(t, noEnv, "migrate", "--db", dsn)
 	if code != 0 || !strings.Contains(out, "applied 0001_strategy") {
 		t.Fatalf("migrate: exit %d, %q %q", code, out, stderr)
 	}
-	code, out, _ = utsyn(t, noEnv, "demo", "--db", dsn)
+	code, out, _ = runUtsyn(t, noEnv, "demo", "--db", dsn)
 	if code != 0 || !strings.Contains(out, "loaded the demo data set") {
 		t.Fatalf("demo: exit %d, %q", code, out)
 	}
-	code, out, _ = utsyn(t, noEnv, "demo", "--db", dsn)
+	code, out, _ = runUtsyn(t, noEnv, "demo", "--db", dsn)
 	if code != 0 || !strings.Contains(out, "nothing changed") {
 		t.Fatalf("second demo: exit %d, %q", code, out)
 	}
