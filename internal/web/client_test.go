@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/utsyn/utsyn"
 	"github.com/utsyn/utsyn/internal/auth"
@@ -118,4 +119,9 @@ func addOrg(t testing.TB, db *store.DB, slug string) *utsyn.Organisation {
 		t.Fatal(err)
 	}
 	return o
+}
+
+// issueToken makes an API token for the actor, valid for an hour.
+func issueToken(db *store.DB, a *utsyn.Actor, role utsyn.Role) (string, *utsyn.Token, error) {
+	return auth.IssueToken(context.Background(), db, a, "test", role, time.Now().Add(time.Hour))
 }

@@ -167,6 +167,9 @@ type passwordPage struct {
 func (s *Server) requireUser(h pageHandler) pageHandler {
 	return func(w http.ResponseWriter, r *http.Request, p *page) error {
 		if whoFrom(r) == nil {
+			if r.Method != http.MethodGet {
+				return &utsyn.Error{Code: utsyn.EUNAUTHORIZED, Message: "error.unauthorized"}
+			}
 			http.Redirect(w, r, "/"+string(p.Lang)+"/logg-inn?"+url.Values{"neste": {r.URL.RequestURI()}}.Encode(), http.StatusSeeOther)
 			return nil
 		}
