@@ -122,8 +122,8 @@ type Token struct {
 	RevokedAt  time.Time // zero while valid
 }
 
-// Actor is who makes a request: a signed-in user or a token, in one organisation.
-type Actor struct {
+// Principal is who makes a request: a signed-in user or a token, in one organisation.
+type Principal struct {
 	User    *User
 	OrgID   int64  // the organisation the actor works in
 	Role    Role   // the role in OrgID; for a token, the token's role
@@ -131,8 +131,8 @@ type Actor struct {
 	Label   string // how the audit trail names the actor
 }
 
-// Can reports whether the actor has at least the role in the organisation.
-func (a *Actor) Can(orgID int64, role Role) bool {
+// Can reports whether the principal has at least the role in the organisation.
+func (a *Principal) Can(orgID int64, role Role) bool {
 	return a != nil && a.OrgID == orgID && a.Role.AtLeast(role)
 }
 

@@ -74,7 +74,7 @@ func addUser(ctx context.Context, db *store.DB, orgSlug string, role utsyn.Role,
 		return nil, err
 	}
 	u := &utsyn.User{Email: email, Name: name, PasswordHash: hash, Memberships: []utsyn.Membership{{OrgID: o.ID, Role: role}}}
-	actor := &utsyn.Actor{Label: "utsyn user add"}
+	actor := &utsyn.Principal{Label: "utsyn user add"}
 	err = db.UpdateAs(ctx, actor, func(tx *store.Tx) error {
 		existing, err := tx.FindUserByEmail(ctx, email)
 		if err == nil {
@@ -152,7 +152,7 @@ func tokenCommand(ctx context.Context, args []string, getenv func(string) string
 	default:
 		return fmt.Errorf("%s has roles in %d organisations: choose one with --org", u.Email, len(u.Memberships))
 	}
-	secret, _, err := auth.IssueToken(ctx, db, &utsyn.Actor{User: u, OrgID: orgID, Label: u.Email + " (utsyn token create)"}, *name, role, time.Now().Add(life))
+	secret, _, err := auth.IssueToken(ctx, db, &utsyn.Principal{User: u, OrgID: orgID, Label: u.Email + " (utsyn token create)"}, *name, role, time.Now().Add(life))
 	if err != nil {
 		if utsyn.ErrorMessage(err) == "error.token_role" || utsyn.ErrorMessage(err) == "error.invalid" {
 			return fmt.Errorf("a token's role cannot be higher than the user's own (%s)", u.RoleIn(orgID))

@@ -10,7 +10,7 @@ import (
 
 // IssueToken makes an API token for the actor's user in the actor's organisation and returns
 // its secret, which is shown once and never stored: the store keeps only its hash.
-func IssueToken(ctx context.Context, db *store.DB, actor *utsyn.Actor, name string, role utsyn.Role, expires time.Time) (string, *utsyn.Token, error) {
+func IssueToken(ctx context.Context, db *store.DB, actor *utsyn.Principal, name string, role utsyn.Role, expires time.Time) (string, *utsyn.Token, error) {
 	secret, hash, err := NewSecret(TokenPrefix)
 	if err != nil {
 		return "", nil, err

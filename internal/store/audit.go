@@ -12,7 +12,7 @@ import (
 )
 
 // UpdateAs runs fn in a transaction whose changes the audit trail credits to the actor.
-func (db *DB) UpdateAs(ctx context.Context, actor *utsyn.Actor, fn func(tx *Tx) error) error {
+func (db *DB) UpdateAs(ctx context.Context, actor *utsyn.Principal, fn func(tx *Tx) error) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		tx.actor = actor
 		return fn(tx)

@@ -18,7 +18,7 @@ type editing struct {
 	db    *store.DB
 	ctx   context.Context
 	org   *utsyn.Organisation
-	actor *utsyn.Actor
+	actor *utsyn.Principal
 }
 
 func newEditing(t *testing.T, db *store.DB) *editing {
@@ -35,7 +35,7 @@ func newEditing(t *testing.T, db *store.DB) *editing {
 	if err := db.Update(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, u) }); err != nil {
 		t.Fatal(err)
 	}
-	return &editing{t: t, db: db, ctx: ctx, org: org, actor: &utsyn.Actor{User: u, OrgID: org.ID, Role: utsyn.RoleEditor, Label: u.Email}}
+	return &editing{t: t, db: db, ctx: ctx, org: org, actor: &utsyn.Principal{User: u, OrgID: org.ID, Role: utsyn.RoleEditor, Label: u.Email}}
 }
 
 // do runs fn as the editor.
@@ -195,7 +195,10 @@ func TestPublishAndVersion(t *testing.T) {
 
 		next, err := func() (*utsyn.Strategy, error) {
 			var n *utsyn.Strategy
-			err := e.do(func(tx *store.Tx) (err error) { n, err = tx.AddVersion(e.ctx, e.org.ID, s.ID, "internasjonal-strategi-2027"); return })
+			err := e.do(func(tx *store.Tx) (err error) {
+				n, err = tx.AddVersion(e.ctx, e.org.ID, s.ID, "internasjonal-strategi-2027")
+				return
+			})
 			return n, err
 		}()
 		if err != nil {
@@ -224,7 +227,10 @@ func TestPublishAndVersion(t *testing.T) {
 		old := e.element(e.tree(demoStrategy), "P3")
 		_, err = func() (int, error) {
 			var n int
-			err := e.do(func(tx *store.Tx) (err error) { n, err = tx.DeleteElement(e.ctx, e.org.ID, s.ID, old.ID, old.Version); return })
+			err := e.do(func(tx *store.Tx) (err error) {
+				n, err = tx.DeleteElement(e.ctx, e.org.ID, s.ID, old.ID, old.Version)
+				return
+			})
 			return n, err
 		}()
 		wantCode(t, err, utsyn.ECONFLICT, "error.element_continued")
@@ -306,7 +312,10 @@ func TestEditElements(t *testing.T) {
 		// Delete S1 with its four measures; the strategy's trail keeps it.
 		s1now, _ := db.FindElement(e.ctx, s1.ID)
 		var n int
-		e.must(func(tx *store.Tx) (err error) { n, err = tx.DeleteElement(e.ctx, e.org.ID, s.ID, s1.ID, s1now.Version); return })
+		e.must(func(tx *store.Tx) (err error) {
+			n, err = tx.DeleteElement(e.ctx, e.org.ID, s.ID, s1.ID, s1now.Version)
+			return
+		})
 		if n != 5 {
 			t.Errorf("deleted %d elements, want 5", n)
 		}
@@ -392,7 +401,10 @@ func TestEditingKeepsTenantsApart(t *testing.T) {
 			},
 			"publish": func(tx *store.Tx) error { return tx.PublishStrategy(e.ctx, other.ID, s.ID, s.Version, false) },
 			"element": func(tx *store.Tx) error { return tx.MoveElement(e.ctx, other.ID, s.ID, el.ID, el.Version, 0) },
-			"delete":  func(tx *store.Tx) error { _, err := tx.DeleteElement(e.ctx, other.ID, s.ID, el.ID, el.Version); return err },
+			"delete": func(tx *store.Tx) error {
+				_, err := tx.DeleteElement(e.ctx, other.ID, s.ID, el.ID, el.Version)
+				return err
+			},
 			"plan": func(tx *store.Tx) error {
 				c := *plan
 				c.OrgID = other.ID

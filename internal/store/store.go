@@ -120,7 +120,7 @@ type Tx struct {
 	tx    *sql.Tx
 	db    *DB
 	now   time.Time
-	actor *utsyn.Actor // whom the audit trail credits; nil for the system
+	actor *utsyn.Principal // whom the audit trail credits; nil for the system
 }
 
 // Update runs fn in a transaction and commits it when fn returns nil; on an error or a panic

@@ -121,7 +121,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, p *page) er
 		f.Fail("days", p.T("error.token_expiry"))
 	}
 	if !f.Failed() {
-		actor := &utsyn.Actor{User: user, OrgID: orgID, Role: user.RoleIn(orgID), Label: user.Email}
+		actor := &utsyn.Principal{User: user, OrgID: orgID, Role: user.RoleIn(orgID), Label: user.Email}
 		secret, _, err := auth.IssueToken(r.Context(), s.db, actor, f.Get("name"), role, time.Now().Add(time.Duration(days)*24*time.Hour))
 		if err == nil {
 			if ap, err = s.accountData(r, p); err != nil {
@@ -146,7 +146,7 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, p *page) er
 		return errNotFound
 	}
 	user := whoFrom(r).user
-	actor := &utsyn.Actor{User: user, Label: user.Email}
+	actor := &utsyn.Principal{User: user, Label: user.Email}
 	if err := s.db.UpdateAs(r.Context(), actor, func(tx *store.Tx) error { return tx.RevokeToken(r.Context(), user.ID, id) }); err != nil {
 		return err
 	}

@@ -1013,7 +1013,7 @@ func apiToken(t *testing.T, db *store.DB, email string, role utsyn.Role) string 
 	if err := db.Update(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, u) }); err != nil {
 		t.Fatal(err)
 	}
-	secret, _, err := auth.IssueToken(ctx, db, &utsyn.Actor{User: u, OrgID: org.ID, Role: role, Label: email}, "contract test", role, time.Now().Add(time.Hour))
+	secret, _, err := auth.IssueToken(ctx, db, &utsyn.Principal{User: u, OrgID: org.ID, Role: role, Label: email}, "contract test", role, time.Now().Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ const callerKey ctxKey = 100
 // when there is none (an anonymous caller, who sees what is published), or an error when the
 // token is unknown, revoked or expired, or its user no longer has a role in its organisation.
 // The API takes no session cookies, so a browser can never be tricked into calling it.
-func (s *Server) bearer(r *http.Request) (*utsyn.Actor, error) {
+func (s *Server) bearer(r *http.Request) (*utsyn.Principal, error) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
 		return nil, nil
@@ -53,16 +53,16 @@ func (s *Server) bearer(r *http.Request) (*utsyn.Actor, error) {
 	if err := s.db.TouchToken(ctx, t); err != nil {
 		s.log.Warn("touch token", "err", err)
 	}
-	return &utsyn.Actor{User: user, OrgID: t.OrgID, Role: role, TokenID: t.ID, Label: user.Email + " (" + t.Name + ")"}, nil
+	return &utsyn.Principal{User: user, OrgID: t.OrgID, Role: role, TokenID: t.ID, Label: user.Email + " (" + t.Name + ")"}, nil
 }
 
-func withCaller(ctx context.Context, a *utsyn.Actor) context.Context {
+func withCaller(ctx context.Context, a *utsyn.Principal) context.Context {
 	return context.WithValue(ctx, callerKey, a)
 }
 
 // callerFrom returns the API request's caller, or nil for an anonymous one.
-func callerFrom(r *http.Request) *utsyn.Actor {
-	a, _ := r.Context().Value(callerKey).(*utsyn.Actor)
+func callerFrom(r *http.Request) *utsyn.Principal {
+	a, _ := r.Context().Value(callerKey).(*utsyn.Principal)
 	return a
 }
 

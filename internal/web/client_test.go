@@ -122,6 +122,6 @@ func addOrg(t testing.TB, db *store.DB, slug string) *utsyn.Organisation {
 }
 
 // issueToken makes an API token for the actor, valid for an hour.
-func issueToken(db *store.DB, a *utsyn.Actor, role utsyn.Role) (string, *utsyn.Token, error) {
+func issueToken(db *store.DB, a *utsyn.Principal, role utsyn.Role) (string, *utsyn.Token, error) {
 	return auth.IssueToken(context.Background(), db, a, "test", role, time.Now().Add(time.Hour))
 }

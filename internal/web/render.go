@@ -20,8 +20,8 @@ type page struct {
 	Title     string // the page's own title; the layout adds the site's
 	Path      string // the path without the language prefix, e.g. "/rogaland"
 	Org       *utsyn.Organisation
-	User      *utsyn.User  // the signed-in person, or nil
-	Actor     *utsyn.Actor // the signed-in person in Org, or nil when they have no role there
+	User      *utsyn.User      // the signed-in person, or nil
+	Actor     *utsyn.Principal // the signed-in person in Org, or nil when they have no role there
 	Crumbs    []crumb
 	Status    int
 	cat       *i18n.Catalog

@@ -76,7 +76,7 @@ func whoFrom(r *http.Request) *who {
 
 // actorFor returns the signed-in user as an actor in the organisation, or nil when no one is
 // signed in or they have no role there.
-func actorFor(r *http.Request, orgID int64) *utsyn.Actor {
+func actorFor(r *http.Request, orgID int64) *utsyn.Principal {
 	w := whoFrom(r)
 	if w == nil {
 		return nil
@@ -85,7 +85,7 @@ func actorFor(r *http.Request, orgID int64) *utsyn.Actor {
 	if role == "" {
 		return nil
 	}
-	return &utsyn.Actor{User: w.user, OrgID: orgID, Role: role, Label: w.user.Email}
+	return &utsyn.Principal{User: w.user, OrgID: orgID, Role: role, Label: w.user.Email}
 }
 
 func secure(r *http.Request) bool {

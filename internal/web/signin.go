@@ -205,7 +205,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, p *page)
 	if err != nil {
 		return err
 	}
-	actor := &utsyn.Actor{User: user, Label: user.Email}
+	actor := &utsyn.Principal{User: user, Label: user.Email}
 	if err := s.db.UpdateAs(r.Context(), actor, func(tx *store.Tx) error {
 		if err := tx.SetPassword(r.Context(), user.ID, hash); err != nil {
 			return err

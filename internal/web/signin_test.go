@@ -185,7 +185,7 @@ func TestSessionOfRemovedUser(t *testing.T) {
 	b.signIn("kari@example.org", testPassword)
 	ctx := context.Background()
 	org, _ := db.FindOrganisation(ctx, "rogaland")
-	if err := db.UpdateAs(ctx, &utsyn.Actor{User: admin, Label: admin.Email}, func(tx *store.Tx) error {
+	if err := db.UpdateAs(ctx, &utsyn.Principal{User: admin, Label: admin.Email}, func(tx *store.Tx) error {
 		return tx.RemoveMembership(ctx, kari.ID, org.ID)
 	}); err != nil {
 		t.Fatal(err)
