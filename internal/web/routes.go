@@ -50,6 +50,17 @@ func (s *Server) routes() *http.ServeMux {
 		mux.HandleFunc(get+"/{org}/admin/logg.csv", s.page(s.member(utsyn.RoleAdmin, s.auditCSV)))
 	}
 
+	// Single sign-on (OpenID Connect): one callback for the installation, outside the language
+	// prefix (the language and the organisation travel in the state).
+	sso := s.newSSO()
+	mux.HandleFunc("GET /sso/callback", sso.callback)
+	for _, lang := range i18n.Langs {
+		get, post := "GET /"+string(lang), "POST /"+string(lang)
+		mux.HandleFunc(get+"/logg-inn/{org}", s.page(sso.start))
+		mux.HandleFunc(get+"/{org}/admin/sso", s.page(s.member(utsyn.RoleAdmin, sso.settings)))
+		mux.HandleFunc(post+"/{org}/admin/sso", s.page(s.member(utsyn.RoleAdmin, sso.saveSettings)))
+	}
+
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
 	mux.HandleFunc("GET /api/v1/me", s.api(s.apiMe))
 	mux.HandleFunc("GET /api/v1/organisations", s.api(s.apiOrganisations))
