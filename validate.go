@@ -8,8 +8,10 @@ import (
 )
 
 var (
-	slugPattern    = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
+	slugPattern      = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	countryPattern   = regexp.MustCompile(`^[A-Z]{2}$`)
+	orgNumberPattern = regexp.MustCompile(`^[0-9]{9}$`)
+	picPattern       = regexp.MustCompile(`^[0-9]{9}$`)
 )
 
 // reservedSlugs are path words the public pages use beside organisation slugs.

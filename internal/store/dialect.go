@@ -25,3 +25,30 @@ func (d dialect) expand(sql string) string {
 	)
 	return r.Replace(sql)
 }
+
+// matchQuery turns search words into the engine's query: every word must be there, as a word or
+// the start of one.
+func (d dialect) matchQuery(terms []string) string {
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		if d == postgres {
+			parts[i] = t + ":*"
+		} else {
+			parts[i] = `"` + t + `"*`
+		}
+	}
+	if d == postgres {
+		return strings.Join(parts, " & ")
+	}
+	return strings.Join(parts, " ")
+}
+
+// matchSQL is the condition that an engagement matches the query in the parameter p.
+func (d dialect) matchSQL(p string) string {
+	if d == postgres {
+		// Norwegian and English stem ("prosjektene" finds "prosjekt"); simple finds names as written.
+		return "(e.search_tsv @@ to_tsquery('norwegian', " + p + ") OR e.search_tsv @@ to_tsquery('english', " + p +
+			") OR e.search_tsv @@ to_tsquery('simple', " + p + "))"
+	}
+	return "e.id IN (SELECT rowid FROM engagements_fts WHERE engagements_fts MATCH " + p + ")"
+}
