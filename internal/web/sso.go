@@ -130,6 +130,12 @@ func (h *sso) callback(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
+	// RFC 9207: a provider that names itself in the answer (ID-porten does) must be the one the
+	// sign-in went to, or the answer was sent elsewhere by someone in between (a mix-up).
+	if iss := q.Get("iss"); iss != "" && iss != cfg.Issuer {
+		fail(&auth.SSOError{Reason: auth.SSOBadToken, Err: fmt.Errorf("the answer names issuer %.200q", iss)})
+		return
+	}
 	if q.Get("code") == "" {
 		fail(&auth.SSOError{Reason: auth.SSOBadToken, Err: errors.New("no code")})
 		return
@@ -254,12 +260,12 @@ func (h *sso) saveSettings(w http.ResponseWriter, r *http.Request, p *page) erro
 	}
 	delete(f.Values, "client_secret")
 	roleMap, line, ok := parseRoleMap(f.Get("role_map"))
-	if !ok {
-		f.Fail("role_map", p.T("sso.error_role_map_line", "line", fmt.Sprint(line)))
-	}
 	cfg.RoleMap = roleMap
 	if err := cfg.Validate(); err != nil && !f.FailWith(p, err) {
 		return err
+	}
+	if !ok { // last, as the field comes last in the form and so in the error summary
+		f.Fail("role_map", p.T("sso.error_role_map_line", "line", fmt.Sprint(line)))
 	}
 	if f.Failed() {
 		h.render(w, r, "admin-sso", http.StatusUnprocessableEntity, sp)

@@ -256,6 +256,7 @@ func TestSSORefused(t *testing.T) {
 			{"unknown person", oidctest.Signin{Subject: "stranger", Claims: map[string]any{"email": "stranger@example.org", "email_verified": true}}, 403, "Du har ikke tilgang ennå"},
 			{"address of a user of other organisations", oidctest.Signin{Claims: map[string]any{"email": "kari@example.org", "email_verified": true}}, 403, "Kontoen kan ikke kobles automatisk"},
 			{"token endpoint down", oidctest.Signin{Claims: ola, TokenDown: true}, 502, "Innloggingstjenesten svarer ikke"},
+			{"answer from another issuer (mix-up)", oidctest.Signin{Claims: ola, Iss: "https://evil.example"}, 401, "Innloggingen kunne ikke bekreftes"},
 		}
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -381,6 +382,9 @@ func TestSSOSettings(t *testing.T) {
 			if !strings.Contains(body, want) {
 				t.Errorf("invalid settings: the page lacks %q", want)
 			}
+		}
+		if i, j := strings.Index(body, `href="#issuer"`), strings.Index(body, `href="#role_map"`); i < 0 || j < i {
+			t.Error("the error summary is not in the order of the form")
 		}
 		if strings.Contains(body, "topphemmelig") {
 			t.Error("the secret is shown back")

@@ -34,6 +34,8 @@ type Signin struct {
 	SignWith *rsa.PrivateKey
 	// TokenDown makes the token endpoint drop the connection, as a provider that went away.
 	TokenDown bool
+	// Iss is the issuer the authorization answer names (RFC 9207); empty means the provider's.
+	Iss string
 }
 
 // Options configure a provider.
@@ -199,7 +201,10 @@ func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad redirect_uri", http.StatusBadRequest)
 		return
 	}
-	v := url.Values{"state": {q.Get("state")}}
+	v := url.Values{"state": {q.Get("state")}, "iss": {p.Issuer}}
+	if next.Iss != "" {
+		v.Set("iss", next.Iss)
+	}
 	if next.Deny {
 		v.Set("error", "access_denied")
 		v.Set("error_description", "the user cancelled")
