@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/utsyn/utsyn"
+	"github.com/utsyn/utsyn/internal/places"
 )
 
 const actorColumns = `id, org_id, name, country, region, type, org_number, pic, website, version, created_at, updated_at`
@@ -75,7 +76,7 @@ func findSameActor(ctx context.Context, q queryer, a *utsyn.Actor) (*utsyn.Actor
 // refused with a conflict naming it, so the same partner is not registered twice.
 func (tx *Tx) CreateActor(ctx context.Context, a *utsyn.Actor) error {
 	a.Name, a.Country = strings.TrimSpace(a.Name), strings.ToUpper(strings.TrimSpace(a.Country))
-	if err := utsyn.ValidateActor(a); err != nil {
+	if err := validateActor(a); err != nil {
 		return err
 	}
 	if same, err := tx.FindSameActor(ctx, a); err == nil {
@@ -91,6 +92,17 @@ func (tx *Tx) CreateActor(ctx context.Context, a *utsyn.Actor) error {
 		return fmt.Errorf("create actor: %w", err)
 	}
 	return tx.Record(ctx, a.OrgID, "create", "actor", a.ID, a.Name, actorChanges(&utsyn.Actor{}, a))
+}
+
+// validateActor checks an actor, and that its country is one (ISO 3166-1).
+func validateActor(a *utsyn.Actor) error {
+	if err := utsyn.ValidateActor(a); err != nil {
+		return err
+	}
+	if _, ok := places.Lookup(a.Country); !ok {
+		return &utsyn.Error{Code: utsyn.EINVALID, Message: "error.country", Field: "country"}
+	}
+	return nil
 }
 
 // FindOrCreateActor returns the actor a new entry is the same as, or stores it as new; created
@@ -122,7 +134,7 @@ func actorChanges(before, after *utsyn.Actor) []utsyn.Change {
 // UpdateActor stores a new version of an actor, refusing a stale version with a conflict.
 func (tx *Tx) UpdateActor(ctx context.Context, a *utsyn.Actor) error {
 	a.Name, a.Country = strings.TrimSpace(a.Name), strings.ToUpper(strings.TrimSpace(a.Country))
-	if err := utsyn.ValidateActor(a); err != nil {
+	if err := validateActor(a); err != nil {
 		return err
 	}
 	before, err := findActor(ctx, tx.tx, a.OrgID, a.ID)
