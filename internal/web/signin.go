@@ -26,6 +26,7 @@ type signinPage struct {
 	*page
 	Form *form
 	Next string
+	SSO  []ssoButton // "Logg inn med …" for the organisations with single sign-on
 }
 
 // safeNext keeps a redirect after sign-in on this site.
@@ -39,6 +40,10 @@ func safeNext(next string) string {
 func (s *Server) signinForm(w http.ResponseWriter, r *http.Request, p *page) error {
 	sp := &signinPage{page: p, Form: newForm(), Next: safeNext(r.URL.Query().Get("neste"))}
 	sp.Title = p.T("signin.title")
+	var err error
+	if sp.SSO, err = s.ssoButtons(r, p, r.URL.Query().Get("org"), sp.Next); err != nil {
+		return err
+	}
 	s.render(w, r, "signin", http.StatusOK, sp)
 	return nil
 }
@@ -51,6 +56,9 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request, p *page) error {
 	}
 	sp := &signinPage{page: p, Form: f, Next: safeNext(f.Get("next"))}
 	sp.Title = p.T("signin.title")
+	if sp.SSO, err = s.ssoButtons(r, p, "", sp.Next); err != nil {
+		return err
+	}
 	fail := func(status int) error {
 		s.render(w, r, "signin", status, sp)
 		return nil

@@ -191,6 +191,42 @@ func (h *sso) failed(w http.ResponseWriter, r *http.Request, p *page, err error)
 	return nil
 }
 
+// ssoButton is a "Sign in with …" link on the sign-in page.
+type ssoButton struct {
+	Href, Label string
+}
+
+// ssoButtons returns the sign-in links of the organisations whose single sign-on is enabled:
+// only the one named by orgSlug when it is given. next is where to go once signed in.
+func (s *Server) ssoButtons(r *http.Request, p *page, orgSlug, next string) ([]ssoButton, error) {
+	providers, err := s.db.ListOIDCProviders(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	if orgSlug != "" {
+		var only []*store.OIDCProvider
+		for _, pr := range providers {
+			if pr.OrgSlug == orgSlug {
+				only = append(only, pr)
+			}
+		}
+		providers = only
+	}
+	out := make([]ssoButton, 0, len(providers))
+	for _, pr := range providers {
+		href := p.Href("logg-inn", pr.OrgSlug)
+		if next = safeNext(next); next != "" {
+			href += "?" + url.Values{"neste": {next}}.Encode()
+		}
+		label := p.T("sso.signin_with", "provider", auth.ProviderName(pr.Issuer))
+		if len(providers) > 1 {
+			label = p.T("sso.signin_with_org", "provider", auth.ProviderName(pr.Issuer), "org", p.S(pr.OrgName))
+		}
+		out = append(out, ssoButton{Href: href, Label: label})
+	}
+	return out, nil
+}
+
 type ssoSettingsPage struct {
 	*page
 	Form        *form

@@ -443,3 +443,52 @@ func TestSSOSettings(t *testing.T) {
 		}
 	})
 }
+
+// The sign-in page offers "Sign in with …" for the organisations whose single sign-on is on.
+func TestSSOSignInPage(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv *httptest.Server, db *store.DB) {
+		b := newBrowser(t, srv)
+		if _, body := b.get("/nb/logg-inn"); strings.Contains(body, "Logg inn med") {
+			t.Error("a button without single sign-on")
+		}
+		p := oidctest.New(t, oidctest.Options{})
+		setupSSO(t, db, p, nil)
+		name := auth.ProviderName(p.Issuer)
+		_, body := b.get("/nb/logg-inn?neste=/nb/rogaland/plan/utviklingsplan-2021-2024")
+		if !strings.Contains(body, `href="/nb/logg-inn/rogaland?neste=%2Fnb%2Frogaland%2Fplan%2Futviklingsplan-2021-2024">Logg inn med `+name+`</a>`) ||
+			!strings.Contains(body, "Eller logg inn med e-postadresse og passord") {
+			t.Errorf("sign-in page without the organisation's button:\n%s", body)
+		}
+		if _, body := b.get("/en/logg-inn"); !strings.Contains(body, "Sign in with "+name) {
+			t.Error("no button in English")
+		}
+
+		// With several, each names its organisation; ?org= picks one; one switched off is not offered.
+		agder := addOrg(t, db, "agder")
+		ctx := context.Background()
+		save := func(enabled bool) {
+			cfg := &store.OIDCProvider{OrgID: agder.ID, Issuer: "https://idporten.no", ClientID: "agder", Enabled: enabled}
+			if err := db.Update(ctx, func(tx *store.Tx) error { return tx.SaveOIDCProvider(ctx, cfg) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		save(true)
+		_, body = b.get("/nb/logg-inn")
+		for _, want := range []string{"Logg inn med ID-porten (Agder fylkeskommune)", "Logg inn med " + name + " (Rogaland fylkeskommune)"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("sign-in page lacks %q", want)
+			}
+		}
+		if _, body = b.get("/nb/logg-inn?org=agder"); !strings.Contains(body, `href="/nb/logg-inn/agder"`) || strings.Contains(body, "/nb/logg-inn/rogaland") {
+			t.Error("?org=agder does not offer Agder's alone")
+		}
+		save(false)
+		if _, body = b.get("/nb/logg-inn"); strings.Contains(body, "ID-porten") {
+			t.Error("a switched-off sign-in is offered")
+		}
+		// A failed password sign-in keeps the buttons.
+		if resp, body := b.post("/nb/logg-inn", url.Values{"email": {"x@example.org"}, "password": {"feil feil feil"}}); resp.StatusCode != 401 || !strings.Contains(body, "Logg inn med "+name) {
+			t.Errorf("after a wrong password: %d without the button", resp.StatusCode)
+		}
+	})
+}
