@@ -583,23 +583,52 @@ func (tx *Tx) elementLabel(ctx context.Context, id int64) (string, error) {
 	return label(code, title), nil
 }
 
-// checkElement adds the editor's rules to the domain's: a code is short, has no spaces, and is
-// used once in the strategy, for it is the element's anchor on the strategy's page.
-func (tx *Tx) checkElement(ctx context.Context, e *utsyn.Element) error {
-	var extra utsyn.Problems
-	checkCode(&extra, "code", e.Code, false)
-	if err := invalid(utsyn.ValidateElement(e), extra); err != nil {
-		return err
-	}
-	if e.Code != "" {
+// checkElement holds an element to the domain's rules and the editor's, and names every
+// problem at once: a short code without spaces, used once in the strategy (it is the element's
+// anchor on the strategy's page); a level of the strategy; a parent of the strategy on a higher
+// level, and, for an element with children, a level above theirs (so an element never moves
+// under itself); plan goals of the organisation's plans.
+func (tx *Tx) checkElement(ctx context.Context, orgID int64, e *utsyn.Element) error {
+	var p utsyn.Problems
+	checkCode(&p, "code", e.Code, false)
+	if e.Code != "" && len(p) == 0 {
 		if taken, err := tx.taken(ctx, `SELECT count(*) FROM elements WHERE strategy_id = $1 AND code = $2 AND id <> $3`,
 			e.StrategyID, e.Code, e.ID); err != nil {
 			return fmt.Errorf("check element code: %w", err)
 		} else if taken {
-			return &utsyn.Error{Code: utsyn.ECONFLICT, Message: "error.code_taken", Field: "code"}
+			p.Add("code", "error.code_taken")
 		}
 	}
-	return nil
+	levelPos, err := tx.levelPosition(ctx, e.StrategyID, e.LevelID)
+	if utsyn.ErrorCode(err) == utsyn.EINVALID {
+		p.Add("level", "error.reference")
+	} else if err != nil {
+		return err
+	} else {
+		if err := tx.checkParent(ctx, e.StrategyID, e.ParentID, levelPos); utsyn.ErrorCode(err) == utsyn.EINVALID {
+			p.Add("parent", utsyn.ErrorMessage(err))
+		} else if err != nil {
+			return err
+		}
+		var childPos sql.NullInt64
+		if err := tx.tx.QueryRowContext(ctx, `SELECT min(l.position) FROM elements c JOIN strategy_levels l ON l.id = c.level_id
+			WHERE c.parent_id = $1`, e.ID).Scan(&childPos); err != nil {
+			return fmt.Errorf("check element: %w", err)
+		}
+		if childPos.Valid && int(childPos.Int64) <= levelPos {
+			p.Add("level", "error.child_level")
+		}
+	}
+	for _, goalID := range e.PlanGoalIDs {
+		if ok, err := tx.taken(ctx, `SELECT count(*) FROM plan_goals g JOIN plans p ON p.id = g.plan_id
+			WHERE g.id = $1 AND p.org_id = $2`, goalID, orgID); err != nil {
+			return fmt.Errorf("check element: %w", err)
+		} else if !ok {
+			p.Add("plan_goals", "error.reference")
+			break
+		}
+	}
+	return invalid(utsyn.ValidateElement(e), p)
 }
 
 // levelPosition returns the position of a level of the strategy, or a reference error.
@@ -641,7 +670,8 @@ func (tx *Tx) AddElement(ctx context.Context, orgID int64, e *utsyn.Element) err
 	if err := tx.strategyOf(ctx, orgID, e.StrategyID); err != nil {
 		return err
 	}
-	if err := tx.checkElement(ctx, e); err != nil {
+	e.ID = 0
+	if err := tx.checkElement(ctx, orgID, e); err != nil {
 		return err
 	}
 	e.Position = 0 // last among its siblings
@@ -680,9 +710,9 @@ func (tx *Tx) findElementIn(ctx context.Context, orgID, strategyID, id int64) (*
 	return e, nil
 }
 
-// UpdateElement stores the editor's changes to an element: its level, code, texts and the plan
-// goals it builds on. e.Version is the version the editor read; its parent and position are
-// changed by MoveElement and ReorderElement.
+// UpdateElement stores the editor's changes to an element: its level, parent, code, texts and
+// the plan goals it builds on. e.Version is the version the editor read. Under a new parent it
+// comes last.
 func (tx *Tx) UpdateElement(ctx context.Context, orgID int64, e *utsyn.Element) error {
 	old, err := tx.findElementIn(ctx, orgID, e.StrategyID, e.ID)
 	if err != nil {
@@ -691,35 +721,8 @@ func (tx *Tx) UpdateElement(ctx context.Context, orgID int64, e *utsyn.Element) 
 	if old.Version != e.Version {
 		return stale()
 	}
-	e.ParentID, e.Position = old.ParentID, old.Position
-	if err := tx.checkElement(ctx, e); err != nil {
+	if err := tx.checkElement(ctx, orgID, e); err != nil {
 		return err
-	}
-	levelPos, err := tx.levelPosition(ctx, e.StrategyID, e.LevelID)
-	if err != nil {
-		return err
-	}
-	if err := tx.checkParent(ctx, e.StrategyID, e.ParentID, levelPos); err != nil {
-		if utsyn.ErrorCode(err) == utsyn.EINVALID {
-			err = &utsyn.Error{Code: utsyn.EINVALID, Message: "error.parent_level", Field: "level"}
-		}
-		return err
-	}
-	var childPos sql.NullInt64
-	if err := tx.tx.QueryRowContext(ctx, `SELECT min(l.position) FROM elements c JOIN strategy_levels l ON l.id = c.level_id
-		WHERE c.parent_id = $1`, e.ID).Scan(&childPos); err != nil {
-		return fmt.Errorf("update element: %w", err)
-	}
-	if childPos.Valid && int(childPos.Int64) <= levelPos {
-		return &utsyn.Error{Code: utsyn.EINVALID, Message: "error.child_level", Field: "level"}
-	}
-	for _, goalID := range e.PlanGoalIDs {
-		if ok, err := tx.taken(ctx, `SELECT count(*) FROM plan_goals g JOIN plans p ON p.id = g.plan_id
-			WHERE g.id = $1 AND p.org_id = $2`, goalID, orgID); err != nil {
-			return fmt.Errorf("update element: %w", err)
-		} else if !ok {
-			return &utsyn.Error{Code: utsyn.EINVALID, Message: "error.reference", Field: "plan_goals"}
-		}
 	}
 	before, err := tx.elementFields(ctx, old)
 	if err != nil {
@@ -733,9 +736,16 @@ func (tx *Tx) UpdateElement(ctx context.Context, orgID int64, e *utsyn.Element) 
 	if len(diff) == 0 {
 		return nil
 	}
-	if err := tx.updateVersioned(ctx, "element", `UPDATE elements SET level_id = $1, code = $2, title = $3, description = $4,
-		note = $5, version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8`,
-		e.LevelID, e.Code, e.Title, e.Description, e.Note, tx.now, e.ID, e.Version); err != nil {
+	e.Position = old.Position
+	if e.ParentID != old.ParentID {
+		if err := tx.tx.QueryRowContext(ctx, `SELECT coalesce(max(position), 0) + 1 FROM elements
+			WHERE strategy_id = $1 AND coalesce(parent_id, 0) = $2`, e.StrategyID, e.ParentID).Scan(&e.Position); err != nil {
+			return fmt.Errorf("update element: %w", err)
+		}
+	}
+	if err := tx.updateVersioned(ctx, "element", `UPDATE elements SET level_id = $1, parent_id = $2, position = $3, code = $4,
+		title = $5, description = $6, note = $7, version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10`,
+		e.LevelID, nullID(e.ParentID), e.Position, e.Code, e.Title, e.Description, e.Note, tx.now, e.ID, e.Version); err != nil {
 		return err
 	}
 	if !slices.Equal(old.PlanGoalIDs, e.PlanGoalIDs) {
@@ -794,50 +804,53 @@ func (tx *Tx) MoveElement(ctx context.Context, orgID, strategyID, id int64, vers
 		[]utsyn.Change{{Field: "parent", Before: before, After: after}})
 }
 
-// ReorderElement moves the element delta places among its siblings (-1: up, 1: down); at
-// either end it stays where it is. Order is not content, so it needs no version: two editors
-// who reorder at once both get their move, and no one's text is touched.
+// ReorderElement moves the element delta places among its siblings on the same level (-1: up,
+// 1: down), the order the strategy's page shows them in; at either end it stays where it is.
+// Order is not content, so it needs no version: two editors who reorder at once both get their
+// move, and no one's text is touched.
 func (tx *Tx) ReorderElement(ctx context.Context, orgID, strategyID, id int64, delta int) error {
 	old, err := tx.findElementIn(ctx, orgID, strategyID, id)
 	if err != nil {
 		return err
 	}
-	var ids []int64
+	var all, same []int64 // all siblings, and those on the element's level, in order
 	if err := eachRow(ctx, tx.tx, func(r *sql.Rows) error {
-		var sibling int64
-		if err := r.Scan(&sibling); err != nil {
+		var sibling, level int64
+		if err := r.Scan(&sibling, &level); err != nil {
 			return err
 		}
-		ids = append(ids, sibling)
+		all = append(all, sibling)
+		if level == old.LevelID {
+			same = append(same, sibling)
+		}
 		return nil
-	}, `SELECT id FROM elements WHERE strategy_id = $1 AND coalesce(parent_id, 0) = $2 ORDER BY position, id`,
+	}, `SELECT id, level_id FROM elements WHERE strategy_id = $1 AND coalesce(parent_id, 0) = $2 ORDER BY position, id`,
 		strategyID, old.ParentID); err != nil {
 		return fmt.Errorf("reorder element: %w", err)
 	}
-	if moved, from, to, err := tx.reorder(ctx, "elements", ids, id, delta); err != nil || !moved {
-		return err
-	} else {
-		return tx.Record(ctx, orgID, "move", "element", id, label(old.Code, old.Title),
-			[]utsyn.Change{{Field: "position", Before: strconv.Itoa(from), After: strconv.Itoa(to)}})
+	i := slices.Index(same, id)
+	j := i + delta
+	if i < 0 || j < 0 || j >= len(same) || delta == 0 {
+		return nil
 	}
+	// Swap the two in the order of all siblings, and number them all 1, 2, …
+	a, b := slices.Index(all, same[i]), slices.Index(all, same[j])
+	all[a], all[b] = all[b], all[a]
+	if err := tx.renumber(ctx, "elements", all); err != nil {
+		return err
+	}
+	return tx.Record(ctx, orgID, "move", "element", id, label(old.Code, old.Title),
+		[]utsyn.Change{{Field: "position", Before: strconv.Itoa(i + 1), After: strconv.Itoa(j + 1)}})
 }
 
-// reorder moves id delta places in the ordered ids of a table's rows and numbers them 1, 2, …
-// It reports the place (from 1) the row had and has.
-func (tx *Tx) reorder(ctx context.Context, table string, ids []int64, id int64, delta int) (moved bool, from, to int, err error) {
-	i := slices.Index(ids, id)
-	j := i + delta
-	if i < 0 || j < 0 || j >= len(ids) || delta == 0 {
-		return false, 0, 0, nil
-	}
-	ids = slices.Clone(ids)
-	ids[i], ids[j] = ids[j], ids[i]
+// renumber gives a table's rows the positions 1, 2, … in the order of ids.
+func (tx *Tx) renumber(ctx context.Context, table string, ids []int64) error {
 	for k, rowID := range ids {
 		if _, err := tx.tx.ExecContext(ctx, `UPDATE `+table+` SET position = $1 WHERE id = $2`, k+1, rowID); err != nil {
-			return false, 0, 0, fmt.Errorf("reorder %s: %w", table, err)
+			return fmt.Errorf("reorder %s: %w", table, err)
 		}
 	}
-	return true, i + 1, j + 1, nil
+	return nil
 }
 
 // DeleteElement deletes the element and everything under it, and returns how many elements
@@ -1076,12 +1089,17 @@ func (tx *Tx) ReorderPlanGoal(ctx context.Context, orgID, planID, id int64, delt
 	for i, g := range goals {
 		ids[i] = g.ID
 	}
-	if moved, from, to, err := tx.reorder(ctx, "plan_goals", ids, id, delta); err != nil || !moved {
-		return err
-	} else {
-		return tx.Record(ctx, orgID, "move", "plan_goal", id, label(old.Code, old.Title),
-			[]utsyn.Change{{Field: "position", Before: strconv.Itoa(from), After: strconv.Itoa(to)}})
+	i := slices.Index(ids, id)
+	j := i + delta
+	if i < 0 || j < 0 || j >= len(ids) || delta == 0 {
+		return nil
 	}
+	ids[i], ids[j] = ids[j], ids[i]
+	if err := tx.renumber(ctx, "plan_goals", ids); err != nil {
+		return err
+	}
+	return tx.Record(ctx, orgID, "move", "plan_goal", id, label(old.Code, old.Title),
+		[]utsyn.Change{{Field: "position", Before: strconv.Itoa(i + 1), After: strconv.Itoa(j + 1)}})
 }
 
 // CountGoalUses returns how many strategy elements build on the plan goal.

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -86,6 +87,15 @@ func (e *editing) events(entity string, id int64) []utsyn.Event {
 		e.t.Fatal(err)
 	}
 	return events
+}
+
+// wantProblem fails unless err is an input error with the problem among its problems.
+func wantProblem(t *testing.T, err error, field, message string) {
+	t.Helper()
+	var e *utsyn.Error
+	if !errors.As(err, &e) || e.Code != utsyn.EINVALID || !slices.Contains(e.Problems, utsyn.Problem{Field: field, Message: message}) {
+		t.Fatalf("error %v, want the problem %s %s", err, field, message)
+	}
 }
 
 func wantCode(t *testing.T, err error, code, message string) {
@@ -260,9 +270,9 @@ func TestEditElements(t *testing.T) {
 			t.Errorf("events of a new element: %+v", ev)
 		}
 		dup := &utsyn.Element{StrategyID: s.ID, LevelID: level("measure"), ParentID: s2.ID, Code: "M2.1", Title: utsyn.NewText("x", "")}
-		wantCode(t, e.do(func(tx *store.Tx) error { return tx.AddElement(e.ctx, e.org.ID, dup) }), utsyn.ECONFLICT, "error.code_taken")
+		wantProblem(t, e.do(func(tx *store.Tx) error { return tx.AddElement(e.ctx, e.org.ID, dup) }), "code", "error.code_taken")
 		spaced := &utsyn.Element{StrategyID: s.ID, LevelID: level("measure"), ParentID: s2.ID, Code: "M 2", Title: utsyn.NewText("x", "")}
-		wantCode(t, e.do(func(tx *store.Tx) error { return tx.AddElement(e.ctx, e.org.ID, spaced) }), utsyn.EINVALID, "")
+		wantProblem(t, e.do(func(tx *store.Tx) error { return tx.AddElement(e.ctx, e.org.ID, spaced) }), "code", "error.code")
 
 		// Edit it; a second edit with the version read before is refused.
 		read := *m
@@ -281,7 +291,11 @@ func TestEditElements(t *testing.T) {
 		// A focus area with measures cannot become a measure itself.
 		lower := *s1
 		lower.LevelID = level("measure")
-		wantCode(t, e.do(func(tx *store.Tx) error { return tx.UpdateElement(e.ctx, e.org.ID, &lower) }), utsyn.EINVALID, "error.child_level")
+		wantProblem(t, e.do(func(tx *store.Tx) error { return tx.UpdateElement(e.ctx, e.org.ID, &lower) }), "level", "error.child_level")
+		// Nor can it sit under itself, or under a measure of its own.
+		self := *s1
+		self.ParentID = s1.ID
+		wantProblem(t, e.do(func(tx *store.Tx) error { return tx.UpdateElement(e.ctx, e.org.ID, &self) }), "parent", "error.parent_level")
 
 		// Move it under S1: last there; a move under a measure (same level) is refused.
 		e.must(func(tx *store.Tx) error { return tx.MoveElement(e.ctx, e.org.ID, s.ID, m.ID, got.Version, s1.ID) })
