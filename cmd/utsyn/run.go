@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -85,9 +86,10 @@ type usageError struct{ error }
 
 // config is every setting, parsed once from flags with UTSYN_* variables as defaults.
 type config struct {
-	Addr string
-	DB   string
-	Demo bool
+	Addr      string
+	DB        string
+	Demo      bool
+	PublicURL string
 }
 
 func parseFlags(cmd string, args []string, getenv func(string) string, stderr io.Writer, withServe bool) (config, error) {
@@ -104,6 +106,7 @@ func parseFlags(cmd string, args []string, getenv func(string) string, stderr io
 	if withServe {
 		fs.StringVar(&c.Addr, "addr", env("UTSYN_ADDR", "127.0.0.1:8080"), "address to listen on (UTSYN_ADDR)")
 		fs.BoolVar(&c.Demo, "demo", getenv("UTSYN_DEMO") == "1" || getenv("UTSYN_DEMO") == "true", "load the demo data when the database is empty (UTSYN_DEMO)")
+		fs.StringVar(&c.PublicURL, "public-url", env("UTSYN_PUBLIC_URL", ""), "the address people reach Utsyn at, e.g. https://utsyn.example.no (UTSYN_PUBLIC_URL)")
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -145,6 +148,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, log *
 	if err != nil {
 		return err
 	}
+	var publicURL *url.URL
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" {
+			return usageError{fmt.Errorf("--public-url %q: give an address such as https://utsyn.example.no", c.PublicURL)}
+		}
+		publicURL = u
+	}
 	db, applied, err := openDB(ctx, c.DB)
 	if err != nil {
 		return err
@@ -175,7 +186,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, log *
 	if err != nil {
 		return err
 	}
-	handler, err := web.New(web.Config{DB: db, Catalog: catalog, Log: log, Version: buildVersion()})
+	handler, err := web.New(web.Config{DB: db, Catalog: catalog, Log: log, Version: buildVersion(), PublicURL: publicURL})
 	if err != nil {
 		return err
 	}

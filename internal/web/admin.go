@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -59,11 +58,7 @@ func (s *Server) resetLinkFor(r *http.Request, p *page, userID int64) (string, e
 	if err != nil {
 		return "", err
 	}
-	scheme := "http"
-	if secure(r) {
-		scheme = "https"
-	}
-	return (&url.URL{Scheme: scheme, Host: r.Host, Path: "/" + string(p.Lang) + "/passord/" + secret}).String(), nil
+	return s.absoluteURL(r, "/"+string(p.Lang)+"/passord/"+secret), nil
 }
 
 // addUser adds a person to the organisation (or gives an existing user a role here) and shows

@@ -35,13 +35,7 @@ type sso struct {
 func (s *Server) newSSO() *sso { return &sso{Server: s, oidc: auth.NewOIDC(nil)} }
 
 // callbackURL is the address the provider sends the browser back to.
-func callbackURL(r *http.Request) string {
-	scheme := "http"
-	if secure(r) {
-		scheme = "https"
-	}
-	return (&url.URL{Scheme: scheme, Host: r.Host, Path: "/sso/callback"}).String()
-}
+func (s *Server) callbackURL(r *http.Request) string { return s.absoluteURL(r, "/sso/callback") }
 
 // start sends the browser to the organisation's provider.
 func (h *sso) start(w http.ResponseWriter, r *http.Request, p *page) error {
@@ -55,7 +49,7 @@ func (h *sso) start(w http.ResponseWriter, r *http.Request, p *page) error {
 	} else if err != nil {
 		return err
 	}
-	authURL, st, err := h.oidc.Begin(ctx, cfg, callbackURL(r))
+	authURL, st, err := h.oidc.Begin(ctx, cfg, h.callbackURL(r))
 	if err != nil {
 		return h.failed(w, r, p, err)
 	}
@@ -242,7 +236,7 @@ func (s *Server) ssoSettingsData(r *http.Request, p *page, f *form) (*ssoSetting
 	if err != nil && !utsyn.IsNotFound(err) {
 		return nil, nil, err
 	}
-	sp := &ssoSettingsPage{page: p, Form: f, CallbackURL: callbackURL(r)}
+	sp := &ssoSettingsPage{page: p, Form: f, CallbackURL: s.callbackURL(r)}
 	if cfg != nil {
 		sp.HasSecret, sp.Configured, sp.Enabled = cfg.ClientSecret != "", true, cfg.Enabled
 	}

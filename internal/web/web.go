@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -33,6 +34,10 @@ type Config struct {
 	Log     *slog.Logger
 	Version string
 	Now     func() time.Time // the clock for time-outs; time.Now when nil (tests move it)
+	// PublicURL is the address people reach Utsyn at (https://utsyn.example.no), for links
+	// made to be sent or given to an identity provider. Without it they are made from the
+	// request's Host header.
+	PublicURL *url.URL
 }
 
 // Server is the HTTP side of Utsyn.
@@ -42,6 +47,7 @@ type Server struct {
 	log       *slog.Logger
 	version   string
 	now       func() time.Time
+	publicURL *url.URL
 	pages     map[string]*template.Template
 	static    fs.FS
 	assetHash string // content hash of the static files, so their URLs change with them
@@ -50,7 +56,7 @@ type Server struct {
 // New returns the handler for every route, with its middleware. Templates are parsed here,
 // so a broken template stops the server at start-up, not on a reader's request.
 func New(c Config) (http.Handler, error) {
-	s := &Server{db: c.DB, cat: c.Catalog, log: c.Log, version: c.Version, now: c.Now}
+	s := &Server{db: c.DB, cat: c.Catalog, log: c.Log, version: c.Version, now: c.Now, publicURL: c.PublicURL}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -105,4 +111,19 @@ func hashFS(fsys fs.FS) (string, error) {
 		return nil
 	})
 	return hex.EncodeToString(h.Sum(nil))[:12], err
+}
+
+// absoluteURL makes a full address of a path on this site, from the configured public address
+// or, without one, from the request.
+func (s *Server) absoluteURL(r *http.Request, path string) string {
+	if s.publicURL != nil {
+		u := *s.publicURL
+		u.Path = strings.TrimSuffix(u.Path, "/") + path
+		return u.String()
+	}
+	scheme := "http"
+	if secure(r) {
+		scheme = "https"
+	}
+	return (&url.URL{Scheme: scheme, Host: r.Host, Path: path}).String()
 }
