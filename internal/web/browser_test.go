@@ -14,8 +14,10 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"github.com/utsyn/utsyn"
 	"github.com/utsyn/utsyn/internal/browsertest"
 	"github.com/utsyn/utsyn/internal/i18n"
+	"github.com/utsyn/utsyn/internal/store"
 	"github.com/utsyn/utsyn/internal/store/storetest"
 )
 
@@ -119,11 +121,11 @@ func screenshotDir() string { return os.Getenv("UTSYN_SCREENSHOTS") }
 
 func TestBrowserPublicPages(t *testing.T) {
 	b := browsertest.Start(t)
-	demoSrv, _ := newServer(t, "sqlite")
+	demoSrv, demoDB := newServer(t, "sqlite")
 	emptySrv := newServerOn(t, storetest.Open(t, "sqlite"))
 
 	docs := map[string][]byte{}
-	for _, pg := range publicPages(t) {
+	for _, pg := range append(publicPages(t), publicWorkPages(t, demoDB)...) {
 		for _, lang := range i18n.Langs {
 			other := lang.Other()
 			t.Run(pg.name+"/"+string(lang), func(t *testing.T) {
@@ -329,4 +331,152 @@ func TestBrowserPrint(t *testing.T) {
 			}
 		})
 	}
+}
+
+// navigate loads a path in the tab, as following a link would.
+func navigate(t testing.TB, p *browsertest.Page, url string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(p.Ctx(), 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatalf("opening %s: %v", url, err)
+	}
+}
+
+// fill types a value into a form field, replacing what was there.
+func fill(t testing.TB, p *browsertest.Page, selector, value string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(p.Ctx(), 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(selector), value)); err != nil {
+		t.Fatalf("filling in %s: %v", selector, err)
+	}
+}
+
+// The editor's pages, signed in as an editor, in both languages: every form, a form with
+// mistakes, a refused stale save, a confirmation, a history. The same checks as the public
+// pages: one h1, axe (WCAG 2.1 A and AA), the Nu checker, reflow at 320 px.
+func TestBrowserEditorPages(t *testing.T) {
+	b := browsertest.Start(t)
+	srv, db := newServer(t, "sqlite")
+	ctx := context.Background()
+	addUser(t, db, "rogaland", "redaktor@example.org", utsyn.RoleEditor)
+	// Something in the histories.
+	st, err := db.FindStrategy(ctx, 1, "internasjonal-strategi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms, err := db.StrategyTermIDs(ctx, st.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	user, err := db.FindUserByEmail(ctx, "redaktor@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor := &utsyn.Principal{User: user, OrgID: 1, Role: utsyn.RoleEditor, Label: user.Email}
+	edited := *st
+	edited.AdoptedOn = utsyn.MustDate("2023-06-14")
+	if err := db.UpdateAs(ctx, actor, func(tx *store.Tx) error { return tx.UpdateStrategy(ctx, &edited, terms) }); err != nil {
+		t.Fatal(err)
+	}
+	tree, err := db.FindTree(ctx, &edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	element := tree.Elements[6]
+	plan, err := db.FindPlanByID(ctx, st.PlanID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles, err := db.ListTerms(ctx, 1, utsyn.VocabRole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	el := fmt.Sprintf("/rogaland/strategi/internasjonal-strategi/element/%d", element.ID)
+	goal := fmt.Sprintf("/rogaland/plan/utviklingsplan-2021-2024/mal/%d", plan.Goals[0].ID)
+	pages := []struct {
+		name, path string
+		submit     bool // submit the form as it is: a new one, empty, comes back with its mistakes
+		status     int
+	}{
+		{name: "strategy-editor", path: "/rogaland/strategi/internasjonal-strategi/rediger", status: 200},
+		{name: "new-strategy-with-mistakes", path: "/rogaland/strategi/ny", submit: true, status: 422},
+		{name: "new-version", path: "/rogaland/strategi/internasjonal-strategi/ny-versjon", status: 200},
+		{name: "strategy-history", path: "/rogaland/strategi/internasjonal-strategi/historikk", status: 200},
+		{name: "new-element-with-mistakes", path: "/rogaland/strategi/internasjonal-strategi/element/ny", submit: true, status: 422},
+		{name: "element", path: el + "/rediger", status: 200},
+		{name: "delete-element", path: el + "/slett", status: 200},
+		{name: "plan-editor", path: "/rogaland/plan/utviklingsplan-2021-2024/rediger", status: 200},
+		{name: "new-plan", path: "/rogaland/plan/ny", status: 200},
+		{name: "goal", path: goal + "/rediger", status: 200},
+		{name: "delete-goal", path: goal + "/slett", status: 200},
+		{name: "roles", path: "/rogaland/ordlister/roller", status: 200},
+		{name: "term", path: fmt.Sprintf("/rogaland/ordlister/roller/%d/rediger", roles[0].ID), status: 200},
+		{name: "organisation-as-editor", path: "/rogaland", status: 200},
+	}
+	docs := map[string][]byte{}
+	check := func(t *testing.T, p *browsertest.Page, name string, status int) {
+		t.Helper()
+		if got := p.Status(); got != status {
+			t.Errorf("status %d, want %d", got, status)
+		}
+		if got := p.Count(t, "h1"); got != 1 {
+			t.Errorf("%d h1 elements, want 1", got)
+		}
+		docs[name] = []byte(p.HTML(t))
+		p.CheckAxe(t)
+		if dir := screenshotDir(); dir != "" {
+			p.Screenshot(t, filepath.Join(dir, "editor-"+name+".png"))
+		}
+		setWidth(t, p, 320)
+		checkReflow(t, p, 320)
+		setWidth(t, p, 1280)
+	}
+	for _, lang := range i18n.Langs {
+		t.Run(string(lang), func(t *testing.T) {
+			p := b.Open(t, srv.URL+"/"+string(lang)+"/logg-inn")
+			fill(t, p, "#email", "redaktor@example.org")
+			fill(t, p, "#password", testPassword)
+			p.Click(t, `form.form button[type="submit"]`)
+			if p.Count(t, "header form[action$='/logg-ut']") != 1 {
+				t.Fatalf("not signed in: %s", p.URL(t))
+			}
+			for _, pg := range pages {
+				t.Run(pg.name, func(t *testing.T) {
+					navigate(t, p, srv.URL+"/"+string(lang)+pg.path)
+					if pg.submit {
+						p.Click(t, `.editor-form button[type="submit"]`)
+						if p.Count(t, ".error-summary a[href^='#']") == 0 {
+							t.Error("no error summary with links to the fields")
+						}
+						if p.Count(t, "[aria-invalid='true']") == 0 {
+							t.Error("no field marked invalid")
+						}
+					}
+					check(t, p, string(lang)+"-"+pg.name, pg.status)
+				})
+			}
+			// A save over a change made meanwhile is refused and shown beside it.
+			t.Run("conflict", func(t *testing.T) {
+				navigate(t, p, srv.URL+"/"+string(lang)+el+"/rediger")
+				now, err := db.FindElement(ctx, element.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				changed := *now
+				changed.Description = utsyn.NewText("Endret av noen andre "+string(lang), "")
+				if err := db.UpdateAs(ctx, actor, func(tx *store.Tx) error { return tx.UpdateElement(ctx, 1, &changed) }); err != nil {
+					t.Fatal(err)
+				}
+				fill(t, p, "#description_nb", "Min tekst")
+				p.Click(t, `.editor-form button[type="submit"]`)
+				if p.Count(t, ".conflict table") != 1 {
+					t.Error("no table of what is stored and what was typed")
+				}
+				check(t, p, string(lang)+"-conflict", 409)
+			})
+		})
+	}
+	browsertest.CheckHTML(t, docs)
 }

@@ -117,9 +117,9 @@ func strategySections(p *page, f *eform, c *strategyChoices) []formSection {
 	b.choose("plan", "editor.field.plan", "", plans)
 
 	b.formSection("formal", "editor.strategy.purpose")
-	b.pair("purpose_shall_be", "strategy.shall_be", "editor.hint.lines", 5)
-	b.pair("purpose_insight", "strategy.insight", "editor.hint.lines", 5)
-	b.pair("purpose_context", "strategy.context", "editor.hint.lines", 5)
+	b.pair("purpose_shall_be", "editor.field.shall_be", "editor.hint.lines", 5)
+	b.pair("purpose_insight", "editor.field.insight", "editor.hint.lines", 5)
+	b.pair("purpose_context", "editor.field.context", "editor.hint.lines", 5)
 
 	b.formSection("roller", "editor.strategy.terms")
 	b.checks("roles", "strategy.roles", "", "editor.terms.none", termOptions(p, c.roles))

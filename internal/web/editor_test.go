@@ -259,7 +259,7 @@ func TestCreateStrategyAndItsTree(t *testing.T) {
 		form.Set("purpose_insight_en", "a line\nanother line")
 		resp, body := ed.post("/nb/rogaland/strategi/ny", form)
 		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
-		wantIn(t, body, "Det er feil i skjemaet", `<a href="#title_nb">Tittel på bokmål: Fyll ut feltet på bokmål.</a>`,
+		wantIn(t, body, "Det er feil i skjemaet", `<a href="#title_nb">Tittel (bokmål): Fyll ut feltet på bokmål.</a>`,
 			`<a href="#slug">`, `id="slug-error"`, `aria-describedby="slug-hint slug-error"`, `aria-invalid="true"`,
 			`<a href="#period_start">`, `<a href="#source_url">`, `<a href="#purpose_insight_en">`,
 			`value="Ugyldig Adresse"`, `value="A title in English only"`, "another line")
@@ -511,7 +511,7 @@ func TestEditPlanAndGoals(t *testing.T) {
 		p2.Del("published")
 		resp, body = ed.post(base+"/rediger", p2)
 		wantStatus(t, resp, body, http.StatusConflict)
-		wantIn(t, body, "<th scope=\"row\">Beskrivelse på bokmål</th><td class=\"value\">Planen for klima.</td>", "<th scope=\"row\">Publisering</th>")
+		wantIn(t, body, "<th scope=\"row\">Beskrivelse (bokmål)</th><td class=\"value\">Planen for klima.</td>", "<th scope=\"row\">Publisering</th>")
 		if resp, _ := get(t, srv, base); resp.StatusCode != http.StatusOK {
 			t.Error("a refused save unpublished the plan")
 		}
@@ -792,7 +792,7 @@ func TestEditorRefusesBadInput(t *testing.T) {
 		form.Set("case_number", strings.Repeat("1", utsyn.MaxShort+1))
 		resp, body := ed.post(strategyPath+"/rediger", form)
 		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
-		wantIn(t, body, `<a href="#title_en">Tittel på engelsk: Teksten er for lang.</a>`, `<a href="#summary_nb">`,
+		wantIn(t, body, `<a href="#title_en">Tittel (engelsk): Teksten er for lang.</a>`, `<a href="#summary_nb">`,
 			`<a href="#case_number">`, `id="title_en-error"`)
 
 		_, body = ed.get(strategyPath + "/element/ny")
@@ -852,12 +852,12 @@ func TestEditorInEnglish(t *testing.T) {
 	ed := signedIn(t, srv, db, "rogaland", utsyn.RoleEditor)
 	en := "/en" + strings.TrimPrefix(strategyPath, "/nb")
 	_, body := ed.get(en + "/rediger")
-	wantIn(t, body, `<html lang="en">`, "Title in Norwegian (bokmål)", "Title in English", "Publication", "Move down")
+	wantIn(t, body, `<html lang="en">`, "Title (Norwegian bokmål)", "Title (English)", "Publication", "Move down")
 	form := formValues(t, body, en+"/rediger")
 	form.Set("title_nb", "")
 	resp, body := ed.post(en+"/rediger", form)
 	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
-	wantIn(t, body, "There is a problem", "Title in Norwegian (bokmål): ")
+	wantIn(t, body, "There is a problem", "Title (Norwegian bokmål): ")
 	form.Set("title_nb", "Internasjonal strategi")
 	form.Set("adopted_on", "2023-06-14")
 	ed.submit(en+"/rediger", form)
