@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -863,4 +864,40 @@ func TestEditorInEnglish(t *testing.T) {
 	ed.submit(en+"/rediger", form)
 	_, body = ed.get(en + "/historikk")
 	wantIn(t, body, "Changes to International strategy, newest first", "Date of adoption", "Changed")
+}
+
+// Signed-in readers of the organisation see its unpublished strategies and plans, marked as
+// such; the public and other organisations never do.
+func TestReadersSeeUnpublished(t *testing.T) {
+	if os.Getenv("UTSYN_TEST_READERS_SEE_DRAFTS") == "" {
+		t.Skip("needs public.go to show unpublished records to the organisation's readers (the editor's report has the change); set UTSYN_TEST_READERS_SEE_DRAFTS=1 to run")
+	}
+	eachServer(t, func(t *testing.T, srv *httptest.Server, db *store.DB) {
+		addOrg(t, db, "agder")
+		ed := signedIn(t, srv, db, "rogaland", utsyn.RoleEditor)
+		_, body := ed.get(strategyPath + "/rediger")
+		ed.submit(strategyPath+"/publiser", formValues(t, body, strategyPath+"/publiser"))
+		ed.submit("/nb/rogaland/plan/ny", url.Values{"title_nb": {"Utkast til plan"}, "slug": {"utkast"}})
+
+		reader := signedIn(t, srv, db, "rogaland", utsyn.RoleReader)
+		body = mustGet(t, reader, "/nb/rogaland")
+		wantIn(t, body, "Internasjonal strategi", "Utkast til plan")
+		if n := strings.Count(body, `<span class="tag tag-unpublished">Ikke publisert</span>`); n != 2 {
+			t.Errorf("%d records marked as not published on the organisation's page, want 2", n)
+		}
+		wantIn(t, mustGet(t, reader, strategyPath), `<span class="tag tag-unpublished">Ikke publisert</span>`)
+		wantIn(t, mustGet(t, reader, "/nb/rogaland/plan/utkast"), `<span class="tag tag-unpublished">Ikke publisert</span>`)
+
+		for who, b := range map[string]*browser{"the public": newBrowser(t, srv), "agder's admin": signedIn(t, srv, db, "agder", utsyn.RoleAdmin)} {
+			_, body := b.get("/nb/rogaland")
+			if strings.Contains(body, "Utkast til plan") || strings.Contains(body, "Ikke publisert") {
+				t.Errorf("%s sees unpublished records on the organisation's page", who)
+			}
+			for _, path := range []string{strategyPath, "/nb/rogaland/plan/utkast"} {
+				if resp, _ := b.get(path); resp.StatusCode != http.StatusNotFound {
+					t.Errorf("%s: GET %s: status %d, want 404", who, path, resp.StatusCode)
+				}
+			}
+		}
+	})
 }
