@@ -760,7 +760,15 @@ func TestEditorEscapesInput(t *testing.T) {
 				wantNotIn(t, body, raw...)
 			})
 		}
-		// Goals and terms.
+		// The plan, its goals, and terms.
+		_, body = ed.get(planPath + "/rediger")
+		pf := formValues(t, body, planPath+"/rediger")
+		for k := range pf {
+			if strings.HasSuffix(k, "_nb") || strings.HasSuffix(k, "_en") {
+				pf.Set(k, evil+" "+k)
+			}
+		}
+		ed.submit(planPath+"/rediger", pf)
 		resp, body = ed.post(planPath+"/mal/ny", url.Values{"code": {"Z1"}, "title_nb": {evil}})
 		wantStatus(t, resp, body, http.StatusSeeOther)
 		resp, body = ed.post("/nb/rogaland/ordlister/roller/ny", url.Values{"key": {"ond"}, "name_nb": {evil}, "description_nb": {evil}})
