@@ -121,11 +121,11 @@ func screenshotDir() string { return os.Getenv("UTSYN_SCREENSHOTS") }
 
 func TestBrowserPublicPages(t *testing.T) {
 	b := browsertest.Start(t)
-	demoSrv, _ := newServer(t, "sqlite")
+	demoSrv, demoDB := newServer(t, "sqlite")
 	emptySrv := newServerOn(t, storetest.Open(t, "sqlite"))
 
 	docs := map[string][]byte{}
-	for _, pg := range publicPages(t) {
+	for _, pg := range append(publicPages(t), publicWorkPages(t, demoDB)...) {
 		for _, lang := range i18n.Langs {
 			other := lang.Other()
 			t.Run(pg.name+"/"+string(lang), func(t *testing.T) {

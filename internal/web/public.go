@@ -58,6 +58,7 @@ type organisationPage struct {
 	*page
 	Strategies []strategySummary
 	Plans      []*utsyn.Plan
+	Work       *keyFigures // the published work in numbers
 }
 
 type strategySummary struct {
@@ -100,6 +101,9 @@ func (s *Server) organisation(w http.ResponseWriter, r *http.Request, p *page) e
 	if op.Plans, err = s.db.ListPlans(ctx, store.PlanFilter{OrgID: p.Org.ID, Published: published}); err != nil {
 		return err
 	}
+	if op.Work, err = s.keyFigures(ctx, p); err != nil {
+		return err
+	}
 	op.Title = p.S(p.Org.Name)
 	s.render(w, r, "organisation", http.StatusOK, op)
 	return nil
@@ -122,6 +126,7 @@ type elementView struct {
 	Level    *utsyn.Level
 	Goals    []utsyn.PlanGoal
 	Children []levelSection
+	Work     *elementWork // the published work under it; nil where the page shows none
 }
 
 // levelSection is a run of elements of one level, under the level's name.
@@ -166,9 +171,13 @@ func (s *Server) strategy(w http.ResponseWriter, r *http.Request, p *page) error
 			sp.Context = append(sp.Context, stmt)
 		}
 	}
+	work, err := s.strategyWork(ctx, p, tree)
+	if err != nil {
+		return err
+	}
 	var view func(e *utsyn.Element) elementView
 	view = func(e *utsyn.Element) elementView {
-		v := elementView{Element: e, Level: tree.Level(e.LevelID)}
+		v := elementView{Element: e, Level: tree.Level(e.LevelID), Work: work[e.ID]}
 		if sp.Plan != nil {
 			for _, id := range e.PlanGoalIDs {
 				for _, g := range sp.Plan.Goals {

@@ -30,6 +30,12 @@ func (s *Server) routes() *http.ServeMux {
 		mux.HandleFunc(get+"/{org}/strategi/{slug}", s.page(s.strategy))
 		mux.HandleFunc(get+"/{org}/plan/{slug}", s.page(s.plan))
 
+		// Published engagements (public): the list with filters and search, and each one. The list
+		// ends in a slash (a two-segment /{org}/x would clash with /logg-inn/{org}); the mux sends
+		// /{org}/arbeid there.
+		mux.HandleFunc(get+"/{org}/arbeid/", s.page(s.publicWorkList))
+		mux.HandleFunc(get+"/{org}/arbeid/{id}", s.page(s.publicEngagement))
+
 		// Signing in and the signed-in person's own account.
 		mux.HandleFunc(get+"/logg-inn", s.page(s.signinForm))
 		mux.HandleFunc(post+"/logg-inn", s.page(s.signin))

@@ -1,0 +1,628 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/utsyn/utsyn"
+	"github.com/utsyn/utsyn/internal/i18n"
+	"github.com/utsyn/utsyn/internal/places"
+	"github.com/utsyn/utsyn/internal/store"
+)
+
+// Published work, as the public sees it: the organisation's published engagements in a list
+// with filters and search (/{org}/arbeid), one by one (/{org}/arbeid/{id}), under the
+// priorities and focus areas of the strategy page, and as key figures on the organisation's
+// front page. Every one of them is built from the store's public reads, which hold published
+// engagements only and leave internal fields (responsible person and unit, the council's own
+// money, membership fees and seats) out, so no template can show them by mistake.
+
+// workPageSize is how many engagements one page of the list shows.
+const workPageSize = 50
+
+// publicWork is what the public pages know of an organisation's work.
+type publicWork struct {
+	engagements []*utsyn.Engagement // published only, by title
+	funding     []store.FundingLine
+	rates       []utsyn.ExchangeRate
+}
+
+func (s *Server) loadPublicWork(ctx context.Context, orgID int64) (*publicWork, error) {
+	es, err := s.db.PublicEngagements(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	w := &publicWork{engagements: es}
+	if len(es) == 0 {
+		return w, nil
+	}
+	if w.funding, err = s.db.PublicFunding(ctx, orgID, 0); err != nil {
+		return nil, err
+	}
+	if w.rates, err = s.db.ExchangeRates(ctx, orgID); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// fundingOf adds up the external funding of a set of engagements, each once.
+func (w *publicWork) fundingOf(ids map[int64]bool) store.Funding {
+	return store.SumFunding(w.funding, w.rates, func(id int64) bool { return ids[id] })
+}
+
+// fundingView is external funding as a page shows it: a sum per currency, and the whole in
+// kroner when there are several currencies and each could be converted.
+type fundingView struct {
+	Sums  []moneyView
+	Total string
+	Text  string // all of it in a line: "EUR 2 212 350 (om lag kr 24 112 615); kr 500 000; i alt om lag …"
+}
+
+// moneyView is one amount, with its value in kroner or the reason it has none.
+type moneyView struct {
+	Amount  string // "EUR 2 212 350"
+	NOK     string // "kr 24 112 615", for another currency converted at each year's rate
+	Missing string // why it was not converted
+}
+
+// IsZero reports whether there is no funding to show.
+func (f fundingView) IsZero() bool { return len(f.Sums) == 0 }
+
+func (p *page) fundingView(f store.Funding) fundingView {
+	var v fundingView
+	for _, s := range f.Sums {
+		v.Sums = append(v.Sums, p.moneyView(s))
+	}
+	if f.Complete && len(f.Sums) > 1 {
+		v.Total = p.money(f.NOK)
+	}
+	var parts []string
+	for _, m := range v.Sums {
+		switch {
+		case m.NOK != "":
+			parts = append(parts, p.T("work.funding.converted", "amount", m.Amount, "nok", m.NOK))
+		case m.Missing != "":
+			parts = append(parts, p.T("work.funding.unconverted", "amount", m.Amount, "reason", m.Missing))
+		default:
+			parts = append(parts, m.Amount)
+		}
+	}
+	if v.Total != "" {
+		parts = append(parts, p.T("work.funding.total", "nok", v.Total))
+	}
+	v.Text = strings.Join(parts, "; ")
+	return v
+}
+
+func (p *page) moneyView(s store.CurrencySum) moneyView {
+	m := moneyView{Amount: p.money(s.Amount)}
+	switch {
+	case s.Amount.Currency == "NOK":
+	case s.Converted:
+		m.NOK = p.money(s.NOK)
+	default:
+		years := make([]string, len(s.MissingYears))
+		for i, y := range s.MissingYears {
+			years[i] = strconv.Itoa(y)
+		}
+		m.Missing = p.T("work.funding.no_rate", "years", strings.Join(years, ", "))
+	}
+	return m
+}
+
+func (p *page) money(m utsyn.Money) string { return i18n.FormatMoney(p.Lang, m.Amount(), m.Currency) }
+
+// workItem is a published engagement as a list shows it.
+type workItem struct {
+	*utsyn.Engagement
+	Href      string
+	Kind      string // in words
+	Status    string // in words
+	Period    string
+	Countries []string // the partners' countries, by name
+	Funding   fundingView
+}
+
+func (p *page) workItem(w *publicWork, e *utsyn.Engagement) workItem {
+	it := workItem{
+		Engagement: e,
+		Href:       p.Href(p.Org.Slug, "arbeid", strconv.FormatInt(e.ID, 10)),
+		Kind:       p.T("work.kind." + e.Kind),
+		Status:     p.T("work.status." + e.Status),
+		Period:     p.Period(e.Start, e.End),
+		Countries:  p.countryNames(partnerCountries(e)),
+	}
+	if w != nil {
+		it.Funding = p.fundingView(w.fundingOf(map[int64]bool{e.ID: true}))
+	}
+	return it
+}
+
+// ShowAcronym reports whether the acronym says something the title does not.
+func (it workItem) ShowAcronym() bool {
+	return it.Acronym != "" && !strings.Contains(it.Title.Get("nb")+" "+it.Title.Get("en"), it.Acronym)
+}
+
+// partnerCountries returns the distinct countries of an engagement's partners.
+func partnerCountries(e *utsyn.Engagement) map[string]bool {
+	out := map[string]bool{}
+	for _, pa := range e.Partners {
+		if pa.Actor != nil && pa.Actor.Country != "" {
+			out[pa.Actor.Country] = true
+		}
+	}
+	return out
+}
+
+// countryNames names the countries in the page's language, in its alphabetical order.
+func (p *page) countryNames(codes map[string]bool) []string {
+	if len(codes) == 0 {
+		return nil
+	}
+	rank := countryRank()[string(p.Lang)]
+	sorted := make([]string, 0, len(codes))
+	for c := range codes {
+		sorted = append(sorted, c)
+	}
+	slices.SortFunc(sorted, func(a, b string) int { return rank[a] - rank[b] })
+	out := make([]string, len(sorted))
+	for i, c := range sorted {
+		out[i] = p.countryName(c)
+	}
+	return out
+}
+
+// countryRank is each country's place in the alphabetical order of each language: sorting by
+// name the way the language does costs too much to do for every list item.
+var countryRank = sync.OnceValue(func() map[string]map[string]int {
+	out := map[string]map[string]int{}
+	for _, lang := range i18n.Langs {
+		rank := map[string]int{}
+		for i, c := range places.All(string(lang)) {
+			rank[c.Code] = i + 1
+		}
+		out[string(lang)] = rank
+	}
+	return out
+})
+
+func (p *page) countryName(code string) string {
+	if c, ok := places.Lookup(code); ok {
+		return c.Name(string(p.Lang))
+	}
+	return code
+}
+
+// publishedTrees returns the trees of the organisation's published strategies.
+func (s *Server) publishedTrees(ctx context.Context, orgID int64) ([]*utsyn.Tree, error) {
+	ss, err := s.db.ListStrategies(ctx, store.StrategyFilter{OrgID: orgID, Published: published})
+	if err != nil {
+		return nil, err
+	}
+	var out []*utsyn.Tree
+	for _, st := range ss {
+		st, err := s.db.FindStrategyByID(ctx, st.ID) // with its levels, which the list leaves out
+		if err != nil {
+			return nil, err
+		}
+		tree, err := s.db.FindTree(ctx, st)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tree)
+	}
+	return out, nil
+}
+
+// descendants maps each element of the tree to itself and every element below it.
+func descendants(tree *utsyn.Tree) map[int64][]int64 {
+	parent := map[int64]int64{}
+	for _, e := range tree.Elements {
+		parent[e.ID] = e.ParentID
+	}
+	out := map[int64][]int64{}
+	for _, e := range tree.Elements {
+		for id := e.ID; id != 0; id = parent[id] {
+			out[id] = append(out[id], e.ID)
+		}
+	}
+	return out
+}
+
+// elementAnchor is the fragment of the strategy page where an element stands.
+func elementAnchor(e *utsyn.Element) string {
+	if e.Code != "" && e.ParentID != 0 {
+		return e.Code
+	}
+	return "element-" + strconv.FormatInt(e.ID, 10)
+}
+
+// elementWork is the published work under one element of the strategy page.
+type elementWork struct {
+	Items   []workItem
+	Funding fundingView
+	Empty   string // what the page says when there is none
+}
+
+// strategyWork finds the published work under each element of the tree: work linked to the
+// element or to any element below it. Elements on the priority and focus-area levels get an
+// entry even without work, so the page can say there is none; others only when they have some.
+func (s *Server) strategyWork(ctx context.Context, p *page, tree *utsyn.Tree) (map[int64]*elementWork, error) {
+	w, err := s.loadPublicWork(ctx, p.Org.ID)
+	if err != nil {
+		return nil, err
+	}
+	below := descendants(tree)
+	out := map[int64]*elementWork{}
+	for _, el := range tree.Elements {
+		if el.ParentID == 0 {
+			continue // the main goal: everything serves it
+		}
+		ids := below[el.ID]
+		set := map[int64]bool{}
+		ew := &elementWork{}
+		for _, e := range w.engagements {
+			if slices.ContainsFunc(e.Elements, func(r utsyn.ElementRef) bool { return slices.Contains(ids, r.ElementID) }) {
+				set[e.ID] = true
+				ew.Items = append(ew.Items, p.workItem(nil, e))
+			}
+		}
+		level := tree.Level(el.LevelID)
+		key := ""
+		if level != nil {
+			key = level.Key
+		}
+		if len(ew.Items) == 0 && key != "priority" && key != "focus_area" {
+			continue
+		}
+		ew.Funding = p.fundingView(w.fundingOf(set))
+		ew.Empty = p.T("work.empty.other")
+		if p.cat.Has("work.empty." + key) {
+			ew.Empty = p.T("work.empty." + key)
+		}
+		out[el.ID] = ew
+	}
+	return out, nil
+}
+
+// keyFigures are the organisation's published work in numbers, for its front page.
+type keyFigures struct {
+	Total        int
+	TotalText    string
+	ByKind       []kindCount
+	Countries    []string // by name
+	CountryCount string
+	Funding      fundingView
+	Href         string // the list of it all
+}
+
+type kindCount struct {
+	Name  string
+	Count string
+	Href  string
+}
+
+func (s *Server) keyFigures(ctx context.Context, p *page) (*keyFigures, error) {
+	w, err := s.loadPublicWork(ctx, p.Org.ID)
+	if err != nil {
+		return nil, err
+	}
+	k := &keyFigures{Total: len(w.engagements), Href: p.Href(p.Org.Slug, "arbeid", "")}
+	countries, all := map[string]bool{}, map[int64]bool{}
+	for _, e := range w.engagements {
+		all[e.ID] = true
+		for c := range partnerCountries(e) {
+			countries[c] = true
+		}
+	}
+	for _, kind := range utsyn.EngagementKinds {
+		n := 0
+		for _, e := range w.engagements {
+			if e.Kind == kind {
+				n++
+			}
+		}
+		if n > 0 {
+			k.ByKind = append(k.ByKind, kindCount{Name: p.T("work.kind." + kind), Count: i18n.FormatInt(p.Lang, int64(n)),
+				Href: k.Href + "?" + url.Values{"type": {kind}}.Encode()})
+		}
+	}
+	k.Countries = p.countryNames(countries)
+	k.TotalText, k.CountryCount = i18n.FormatInt(p.Lang, int64(k.Total)), i18n.FormatInt(p.Lang, int64(len(countries)))
+	k.Funding = p.fundingView(w.fundingOf(all))
+	return k, nil
+}
+
+// option is one choice of a filter.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+type optionGroup struct {
+	Label   string
+	Options []option
+}
+
+type workListPage struct {
+	*page
+	Intro     string
+	Query     string
+	Filtered  bool
+	Kinds     []option
+	Countries []option
+	Elements  []optionGroup
+	Items     []workItem
+	Results   string // "12 results"
+	Showing   string // "Showing 1–50 of 120"
+	Published int    // published in all
+	PageOf    string
+	PrevHref  string
+	NextHref  string
+	ResetHref string
+}
+
+// publicWorkList lists the organisation's published work, with filters by kind, partner
+// country and part of the strategy, and search. The filters are a plain GET form.
+func (s *Server) publicWorkList(w http.ResponseWriter, r *http.Request, p *page) error {
+	ctx := r.Context()
+	if err := s.findOrg(ctx, r, p); err != nil {
+		return err
+	}
+	if r.URL.Path != p.Href(p.Org.Slug, "arbeid", "") {
+		return errNotFound // the route is a subtree: /arbeid/12/x lands here too
+	}
+	work, err := s.loadPublicWork(ctx, p.Org.ID)
+	if err != nil {
+		return err
+	}
+	trees, err := s.publishedTrees(ctx, p.Org.ID)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	lp := &workListPage{page: p, Query: strings.TrimSpace(q.Get("q")), Published: len(work.engagements),
+		ResetHref: p.Href(p.Org.Slug, "arbeid", "")}
+	lp.Intro = p.T("work.intro", "org", p.S(p.Org.Name))
+	f := store.PublicFilter{Query: lp.Query}
+
+	// Kinds and countries that published work has, each with how much; a value the list does
+	// not offer selects nothing rather than everything.
+	kinds, countries := map[string]int{}, map[string]int{}
+	for _, e := range work.engagements {
+		kinds[e.Kind]++
+		for c := range partnerCountries(e) {
+			countries[c]++
+		}
+	}
+	if v := q.Get("type"); v != "" {
+		f.Kind = v
+	}
+	for _, kind := range utsyn.EngagementKinds {
+		if kinds[kind] > 0 {
+			lp.Kinds = append(lp.Kinds, option{Value: kind, Label: p.T("work.filter.option", "name", p.T("work.kind."+kind),
+				"count", i18n.FormatInt(p.Lang, int64(kinds[kind]))), Selected: kind == f.Kind})
+		}
+	}
+	if v := q.Get("land"); v != "" {
+		f.Country = strings.ToUpper(v)
+	}
+	for _, c := range places.All(string(p.Lang)) {
+		if n := countries[c.Code]; n > 0 {
+			lp.Countries = append(lp.Countries, option{Value: c.Code, Label: p.T("work.filter.option", "name", c.Name(string(p.Lang)),
+				"count", i18n.FormatInt(p.Lang, int64(n))), Selected: c.Code == f.Country})
+		}
+	}
+	// The parts of the strategy the strategy page lists work under: the elements below the
+	// main goal, a group per level.
+	element := q.Get("element")
+	if element != "" {
+		f.ElementIDs = []int64{-1}
+	}
+	for _, tree := range trees {
+		below := descendants(tree)
+		for _, root := range tree.Children(0) {
+			for _, sec := range groupByLevel(tree, tree.Children(root.ID), func(e *utsyn.Element) elementView { return elementView{Element: e} }) {
+				g := optionGroup{Label: p.S(sec.Level.Plural)}
+				if len(trees) > 1 {
+					g.Label = p.S(tree.Strategy.Title) + ": " + g.Label
+				}
+				for _, it := range sec.Items {
+					id := strconv.FormatInt(it.ID, 10)
+					label := p.S(it.Title)
+					if it.Code != "" {
+						label = it.Code + " " + label
+					}
+					g.Options = append(g.Options, option{Value: id, Label: label, Selected: id == element})
+					if id == element {
+						f.ElementIDs = below[it.ID]
+					}
+				}
+				lp.Elements = append(lp.Elements, g)
+			}
+		}
+	}
+	lp.Filtered = f.Query != "" || f.Kind != "" || f.Country != "" || element != ""
+
+	found := store.FilterPublic(work.engagements, f)
+	pages := max(1, (len(found)+workPageSize-1)/workPageSize)
+	n, _ := strconv.Atoi(q.Get("side"))
+	n = min(max(n, 1), pages)
+	from, to := (n-1)*workPageSize, min(n*workPageSize, len(found))
+	for _, e := range found[from:to] {
+		lp.Items = append(lp.Items, p.workItem(work, e))
+	}
+	lp.Results = p.T(plural("work.results", len(found)), "count", i18n.FormatInt(p.Lang, int64(len(found))))
+	if pages > 1 {
+		lp.Showing = p.T("work.showing", "from", i18n.FormatInt(p.Lang, int64(from+1)), "to", i18n.FormatInt(p.Lang, int64(to)),
+			"total", i18n.FormatInt(p.Lang, int64(len(found))))
+		lp.PageOf = p.T("work.page_of", "page", strconv.Itoa(n), "pages", strconv.Itoa(pages))
+		link := func(n int) string {
+			v := url.Values{}
+			for _, k := range []string{"q", "type", "land", "element"} {
+				if q.Get(k) != "" {
+					v.Set(k, q.Get(k))
+				}
+			}
+			if n > 1 {
+				v.Set("side", strconv.Itoa(n))
+			}
+			if len(v) == 0 {
+				return lp.ResetHref
+			}
+			return lp.ResetHref + "?" + v.Encode()
+		}
+		if n > 1 {
+			lp.PrevHref = link(n - 1)
+		}
+		if n < pages {
+			lp.NextHref = link(n + 1)
+		}
+	}
+	lp.Title = p.T("work.title")
+	lp.Crumbs = []crumb{{Label: p.S(p.Org.Name), Href: p.Href(p.Org.Slug)}, {Label: lp.Title}}
+	s.render(w, r, "public-engagements", http.StatusOK, lp)
+	return nil
+}
+
+// plural picks KEY.one or KEY.other for a count.
+func plural(key string, n int) string {
+	if n == 1 {
+		return key + ".one"
+	}
+	return key + ".other"
+}
+
+type workDetailPage struct {
+	*page
+	Item        workItem
+	Role        utsyn.Text // the organisation's role, when set
+	Form        utsyn.Text // the working form, when set
+	Serves      []servesGroup
+	Partners    []partnerRow
+	Funding     []fundingRow
+	Totals      fundingView
+	ExternalIDs []externalID
+	ListHref    string
+}
+
+// servesGroup is the elements of one published strategy that an engagement serves.
+type servesGroup struct {
+	Strategy utsyn.Text
+	Href     string
+	Elements []servedElement
+}
+
+type servedElement struct {
+	Code    string
+	Title   utsyn.Text
+	Href    string
+	Primary bool
+}
+
+type partnerRow struct {
+	Name, Country, Role, Website string
+}
+
+type fundingRow struct {
+	Year int
+	moneyView
+}
+
+type externalID struct {
+	Scheme, Value, URL string
+}
+
+// publicEngagement shows one published engagement. An internal one, or one of another
+// organisation, is not found.
+func (s *Server) publicEngagement(w http.ResponseWriter, r *http.Request, p *page) error {
+	ctx := r.Context()
+	if err := s.findOrg(ctx, r, p); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return errNotFound
+	}
+	e, err := s.db.PublicEngagement(ctx, p.Org.ID, id)
+	if err != nil {
+		return err
+	}
+	lines, err := s.db.PublicFunding(ctx, p.Org.ID, e.ID)
+	if err != nil {
+		return err
+	}
+	rates, err := s.db.ExchangeRates(ctx, p.Org.ID)
+	if err != nil {
+		return err
+	}
+	trees, err := s.publishedTrees(ctx, p.Org.ID)
+	if err != nil {
+		return err
+	}
+	work := &publicWork{engagements: []*utsyn.Engagement{e}, funding: lines, rates: rates}
+	dp := &workDetailPage{page: p, Item: p.workItem(work, e), ListHref: p.Href(p.Org.Slug, "arbeid", "")}
+	dp.Totals = dp.Item.Funding
+
+	for vocab, dst := range map[string]*utsyn.Text{utsyn.VocabRole: &dp.Role, utsyn.VocabWorkingForm: &dp.Form} {
+		want := e.RoleTermID
+		if vocab == utsyn.VocabWorkingForm {
+			want = e.FormTermID
+		}
+		if want == 0 {
+			continue
+		}
+		terms, err := s.db.ListTerms(ctx, p.Org.ID, vocab)
+		if err != nil {
+			return err
+		}
+		for _, t := range terms {
+			if t.ID == want {
+				*dst = t.Name
+			}
+		}
+	}
+
+	// Only links to published strategies are shown: a draft's elements are internal.
+	for _, tree := range trees {
+		g := servesGroup{Strategy: tree.Strategy.Title, Href: p.Href(p.Org.Slug, "strategi", tree.Strategy.Slug)}
+		for _, el := range tree.Elements {
+			for _, ref := range e.Elements {
+				if ref.ElementID == el.ID {
+					g.Elements = append(g.Elements, servedElement{Code: el.Code, Title: el.Title, Href: g.Href + "#" + elementAnchor(el), Primary: ref.Primary})
+				}
+			}
+		}
+		if len(g.Elements) > 0 {
+			dp.Serves = append(dp.Serves, g)
+		}
+	}
+	for _, pa := range e.Partners {
+		if pa.Actor == nil {
+			continue
+		}
+		dp.Partners = append(dp.Partners, partnerRow{Name: pa.Actor.Name, Country: p.countryName(pa.Actor.Country),
+			Role: p.T("work.partner_role." + pa.Role), Website: pa.Actor.Website})
+	}
+	for _, l := range lines {
+		dp.Funding = append(dp.Funding, fundingRow{Year: l.Year, moneyView: p.moneyView(store.SumFunding([]store.FundingLine{l}, rates, nil).Sums[0])})
+	}
+	for _, scheme := range utsyn.ExternalIDSchemes {
+		if v, ok := e.ExternalIDs[scheme]; ok {
+			x := externalID{Scheme: p.T("work.external." + scheme), Value: v}
+			if scheme == "cordis" {
+				x.URL = "https://cordis.europa.eu/project/id/" + url.PathEscape(v)
+			}
+			dp.ExternalIDs = append(dp.ExternalIDs, x)
+		}
+	}
+	dp.Title = p.S(e.Title)
+	dp.Crumbs = []crumb{{Label: p.S(p.Org.Name), Href: p.Href(p.Org.Slug)}, {Label: p.T("work.title"), Href: dp.ListHref}, {Label: dp.Title}}
+	s.render(w, r, "public-engagement", http.StatusOK, dp)
+	return nil
+}
