@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -877,9 +876,6 @@ func TestEditorInEnglish(t *testing.T) {
 // Signed-in readers of the organisation see its unpublished strategies and plans, marked as
 // such; the public and other organisations never do.
 func TestReadersSeeUnpublished(t *testing.T) {
-	if os.Getenv("UTSYN_TEST_READERS_SEE_DRAFTS") == "" {
-		t.Skip("needs public.go to show unpublished records to the organisation's readers (the editor's report has the change); set UTSYN_TEST_READERS_SEE_DRAFTS=1 to run")
-	}
 	eachServer(t, func(t *testing.T, srv *httptest.Server, db *store.DB) {
 		addOrg(t, db, "agder")
 		ed := signedIn(t, srv, db, "rogaland", utsyn.RoleEditor)

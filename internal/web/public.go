@@ -12,6 +12,15 @@ import (
 
 var published = func() *bool { b := true; return &b }()
 
+// visible is the filter for what the page's reader sees of the organisation's strategies and
+// plans: everything for its readers and up, what is published for everyone else.
+func visible(p *page) *bool {
+	if p.CanRead() {
+		return nil
+	}
+	return published
+}
+
 // root sends the reader to the front page in their browser's language (bokmål unless they ask
 // for English).
 func (s *Server) root(w http.ResponseWriter, r *http.Request) {
@@ -82,7 +91,7 @@ func (s *Server) organisation(w http.ResponseWriter, r *http.Request, p *page) e
 	if err := s.findOrg(ctx, r, p); err != nil {
 		return err
 	}
-	ss, err := s.db.ListStrategies(ctx, store.StrategyFilter{OrgID: p.Org.ID, Published: published})
+	ss, err := s.db.ListStrategies(ctx, store.StrategyFilter{OrgID: p.Org.ID, Published: visible(p)})
 	if err != nil {
 		return err
 	}
@@ -98,7 +107,7 @@ func (s *Server) organisation(w http.ResponseWriter, r *http.Request, p *page) e
 		}
 		op.Strategies = append(op.Strategies, sum)
 	}
-	if op.Plans, err = s.db.ListPlans(ctx, store.PlanFilter{OrgID: p.Org.ID, Published: published}); err != nil {
+	if op.Plans, err = s.db.ListPlans(ctx, store.PlanFilter{OrgID: p.Org.ID, Published: visible(p)}); err != nil {
 		return err
 	}
 	if op.Work, err = s.keyFigures(ctx, p); err != nil {
@@ -144,7 +153,7 @@ func (s *Server) strategy(w http.ResponseWriter, r *http.Request, p *page) error
 	if err != nil {
 		return err
 	}
-	if !st.Published {
+	if !st.Published && !p.CanRead() {
 		return errNotFound
 	}
 	tree, err := s.db.FindTree(ctx, st)
@@ -157,7 +166,7 @@ func (s *Server) strategy(w http.ResponseWriter, r *http.Request, p *page) error
 		if err != nil {
 			return err
 		}
-		if plan.Published {
+		if plan.Published || p.CanRead() {
 			sp.Plan = plan
 		}
 	}
@@ -236,11 +245,11 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request, p *page) error {
 	if err != nil {
 		return err
 	}
-	if !plan.Published {
+	if !plan.Published && !p.CanRead() {
 		return errNotFound
 	}
 	pp := &planPage{page: p, Plan: plan}
-	ss, err := s.db.ListStrategies(ctx, store.StrategyFilter{OrgID: p.Org.ID, Published: published})
+	ss, err := s.db.ListStrategies(ctx, store.StrategyFilter{OrgID: p.Org.ID, Published: visible(p)})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,327 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/utsyn/utsyn"
+	"github.com/utsyn/utsyn/internal/store"
+)
+
+// The permission model, tested exhaustively: every route of routes.go, requested as anonymous,
+// as each role of organisation A (rogaland), and as an administrator of organisation B
+// (agder), must answer as its access class says. A route missing from the table fails the
+// test, so no route can be added without deciding who may use it.
+
+// access is who may use a route.
+type access string
+
+const (
+	forAnyone      access = "public"      // anyone, signed in or not
+	forUser        access = "user"        // anyone signed in
+	forReader      access = "reader"      // readers of A and up
+	forContributor access = "contributor" // contributors of A and up
+	forEditor      access = "editor"      // editors of A and up
+	forAdmin       access = "admin"       // administrators of A
+	forAPI         access = "api-public"  // the API, for anyone
+	forToken       access = "api-token"   // the API, with a valid token
+)
+
+// The register's writes in the API.
+const (
+	forAPIWriter access = "api-contributor" // the API, with a token of a contributor of A and up
+	forAPIEditor access = "api-editor"      // the API, with a token of an editor of A and up
+)
+
+// routeCase is one route with real values for its wildcards.
+type routeCase struct {
+	pattern string // as in routes.go, with "{lang}" for the language prefix
+	path    string // what to request (in bokmål)
+	form    url.Values
+	body    string   // an API request's JSON body
+	header  []string // an API request's headers
+	access  access
+}
+
+// apiAccess reports whether the access class is one of the API's, which answers 401, never a
+// redirect to sign in.
+func apiAccess(a access) bool {
+	return a == forAPI || a == forToken || a == forAPIWriter || a == forAPIEditor
+}
+
+// routeCases lists every route. ids are filled in from the test's database.
+func routeCases(ids map[string]string) []routeCase {
+	const S, P = "/nb/rogaland/strategi/internasjonal-strategi", "/nb/rogaland/plan/utviklingsplan-2021-2024"
+	return []routeCase{
+		{pattern: "GET /healthz", path: "/healthz", access: forAnyone},
+		{pattern: "GET /readyz", path: "/readyz", access: forAnyone},
+		{pattern: "GET /static/{file}", path: "/static/style.css", access: forAnyone},
+		{pattern: "GET /favicon.ico", path: "/favicon.ico", access: forAnyone},
+		{pattern: "GET /robots.txt", path: "/robots.txt", access: forAnyone},
+		{pattern: "GET /{$}", path: "/", access: forAnyone},
+		{pattern: "GET {lang}/{$}", path: "/nb/", access: forAnyone},
+		{pattern: "GET {lang}/tilgjengelighet", path: "/nb/tilgjengelighet", access: forAnyone},
+		{pattern: "GET {lang}/personvern", path: "/nb/personvern", access: forAnyone},
+		{pattern: "GET {lang}/{org}", path: "/nb/rogaland", access: forAnyone},
+		{pattern: "GET {lang}/{org}/strategi/{slug}", path: "/nb/rogaland/strategi/internasjonal-strategi", access: forAnyone},
+		{pattern: "GET {lang}/{org}/plan/{slug}", path: "/nb/rogaland/plan/utviklingsplan-2021-2024", access: forAnyone},
+		{pattern: "GET {lang}/{org}/arbeid/", path: "/nb/rogaland/arbeid/", access: forAnyone},
+		{pattern: "GET {lang}/{org}/arbeid/{id}", path: "/nb/rogaland/arbeid/999999", access: forAnyone},
+
+		{pattern: "GET {lang}/logg-inn", path: "/nb/logg-inn", access: forAnyone},
+		{pattern: "POST {lang}/logg-inn", path: "/nb/logg-inn", form: url.Values{"email": {""}}, access: forAnyone},
+		{pattern: "GET {lang}/konto/passord", path: "/nb/konto/passord", access: forUser},
+		{pattern: "POST {lang}/konto/passord", path: "/nb/konto/passord", form: url.Values{"current": {"feil"}}, access: forUser},
+		{pattern: "GET {lang}/passord/{token}", path: "/nb/passord/ukjent", access: forAnyone},
+		{pattern: "POST {lang}/passord/{token}", path: "/nb/passord/ukjent", form: url.Values{"password": {""}}, access: forAnyone},
+		{pattern: "GET {lang}/konto", path: "/nb/konto", access: forUser},
+		{pattern: "POST {lang}/konto/nokler", path: "/nb/konto/nokler", form: url.Values{"name": {""}}, access: forUser},
+		{pattern: "POST {lang}/konto/nokler/{id}/trekk-tilbake", path: "/nb/konto/nokler/999999/trekk-tilbake", access: forUser},
+
+		{pattern: "GET {lang}/{org}/admin/brukere", path: "/nb/rogaland/admin/brukere", access: forAdmin},
+		{pattern: "POST {lang}/{org}/admin/brukere", path: "/nb/rogaland/admin/brukere", form: url.Values{"email": {""}}, access: forAdmin},
+		{pattern: "POST {lang}/{org}/admin/brukere/{id}/{action}", path: "/nb/rogaland/admin/brukere/" + ids["reader"] + "/passord", access: forAdmin},
+		{pattern: "GET {lang}/{org}/admin/logg", path: "/nb/rogaland/admin/logg", access: forAdmin},
+		{pattern: "GET {lang}/{org}/admin/logg.csv", path: "/nb/rogaland/admin/logg.csv", access: forAdmin},
+
+		// Editing strategies and plans.
+		{pattern: "GET {lang}/{org}/strategi/ny", path: "/nb/rogaland/strategi/ny", access: forEditor},
+		{pattern: "POST {lang}/{org}/strategi/ny", path: "/nb/rogaland/strategi/ny", form: url.Values{"title_nb": {""}, "slug": {""}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/strategi/{slug}/rediger", path: S + "/rediger", access: forEditor},
+		{pattern: "POST {lang}/{org}/strategi/{slug}/rediger", path: S + "/rediger", form: url.Values{"version": {"1"}, "title_nb": {""}}, access: forEditor},
+		{pattern: "POST {lang}/{org}/strategi/{slug}/publiser", path: S + "/publiser", form: url.Values{"version": {"999"}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/strategi/{slug}/ny-versjon", path: S + "/ny-versjon", access: forEditor},
+		{pattern: "POST {lang}/{org}/strategi/{slug}/ny-versjon", path: S + "/ny-versjon", form: url.Values{"slug": {""}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/strategi/{slug}/historikk", path: S + "/historikk", access: forReader},
+		{pattern: "GET {lang}/{org}/strategi/{slug}/element/ny", path: S + "/element/ny", access: forEditor},
+		{pattern: "POST {lang}/{org}/strategi/{slug}/element/ny", path: S + "/element/ny", form: url.Values{"title_nb": {""}, "code": {""}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/strategi/{slug}/element/{id}/rediger", path: S + "/element/" + ids["element"] + "/rediger", access: forEditor},
+		{pattern: "POST {lang}/{org}/strategi/{slug}/element/{id}/rediger", path: S + "/element/" + ids["element"] + "/rediger", form: url.Values{"version": {"1"}, "title_nb": {""}}, access: forEditor},
+		{pattern: "POST {lang}/{org}/strategi/{slug}/element/{id}/flytt", path: S + "/element/" + ids["element"] + "/flytt", form: url.Values{"retning": {"opp"}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/strategi/{slug}/element/{id}/slett", path: S + "/element/" + ids["element"] + "/slett", access: forEditor},
+		{pattern: "POST {lang}/{org}/strategi/{slug}/element/{id}/slett", path: S + "/element/" + ids["element"] + "/slett", form: url.Values{"version": {"999"}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/strategi/{slug}/element/{id}/historikk", path: S + "/element/" + ids["element"] + "/historikk", access: forReader},
+		{pattern: "GET {lang}/{org}/plan/ny", path: "/nb/rogaland/plan/ny", access: forEditor},
+		{pattern: "POST {lang}/{org}/plan/ny", path: "/nb/rogaland/plan/ny", form: url.Values{"title_nb": {""}, "slug": {""}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/plan/{slug}/rediger", path: P + "/rediger", access: forEditor},
+		{pattern: "POST {lang}/{org}/plan/{slug}/rediger", path: P + "/rediger", form: url.Values{"version": {"1"}, "title_nb": {""}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/plan/{slug}/historikk", path: P + "/historikk", access: forReader},
+		{pattern: "GET {lang}/{org}/plan/{slug}/mal/ny", path: P + "/mal/ny", access: forEditor},
+		{pattern: "POST {lang}/{org}/plan/{slug}/mal/ny", path: P + "/mal/ny", form: url.Values{"code": {""}, "title_nb": {""}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/plan/{slug}/mal/{id}/rediger", path: P + "/mal/" + ids["goal"] + "/rediger", access: forEditor},
+		{pattern: "POST {lang}/{org}/plan/{slug}/mal/{id}/rediger", path: P + "/mal/" + ids["goal"] + "/rediger", form: url.Values{"stamp": {"gammel"}}, access: forEditor},
+		{pattern: "POST {lang}/{org}/plan/{slug}/mal/{id}/flytt", path: P + "/mal/" + ids["goal"] + "/flytt", form: url.Values{"retning": {"opp"}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/plan/{slug}/mal/{id}/slett", path: P + "/mal/" + ids["goal"] + "/slett", access: forEditor},
+		{pattern: "POST {lang}/{org}/plan/{slug}/mal/{id}/slett", path: P + "/mal/" + ids["goal"] + "/slett", form: url.Values{"stamp": {"gammel"}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/ordlister/{vocab}", path: "/nb/rogaland/ordlister/roller", access: forEditor},
+		{pattern: "GET {lang}/{org}/ordlister/{vocab}/ny", path: "/nb/rogaland/ordlister/roller/ny", access: forEditor},
+		{pattern: "POST {lang}/{org}/ordlister/{vocab}/ny", path: "/nb/rogaland/ordlister/roller/ny", form: url.Values{"key": {""}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/ordlister/{vocab}/{id}/rediger", path: "/nb/rogaland/ordlister/roller/" + ids["term"] + "/rediger", access: forEditor},
+		{pattern: "POST {lang}/{org}/ordlister/{vocab}/{id}/rediger", path: "/nb/rogaland/ordlister/roller/" + ids["term"] + "/rediger", form: url.Values{"stamp": {"gammel"}}, access: forEditor},
+
+		// Single sign-on.
+		{pattern: "GET /sso/callback", path: "/sso/callback?state=ukjent&code=x", access: forAnyone},
+		{pattern: "GET {lang}/logg-inn/{org}", path: "/nb/logg-inn/rogaland", access: forAnyone},
+		{pattern: "GET {lang}/{org}/admin/sso", path: "/nb/rogaland/admin/sso", access: forAdmin},
+		{pattern: "POST {lang}/{org}/admin/sso", path: "/nb/rogaland/admin/sso", form: url.Values{"issuer": {""}}, access: forAdmin},
+
+		// Last, as it ends the sessions the matrix uses.
+		{pattern: "POST {lang}/logg-ut", path: "/nb/logg-ut", access: forAnyone},
+
+		{pattern: "GET /api/v1/openapi.json", path: "/api/v1/openapi.json", access: forAPI},
+		{pattern: "GET /api/v1/me", path: "/api/v1/me", access: forToken},
+		{pattern: "GET /api/v1/organisations", path: "/api/v1/organisations", access: forAPI},
+		{pattern: "GET /api/v1/organisations/{org}", path: "/api/v1/organisations/rogaland", access: forAPI},
+		{pattern: "GET /api/v1/organisations/{org}/plans", path: "/api/v1/organisations/rogaland/plans", access: forAPI},
+		{pattern: "GET /api/v1/organisations/{org}/plans/{slug}", path: "/api/v1/organisations/rogaland/plans/utviklingsplan-2021-2024", access: forAPI},
+		{pattern: "GET /api/v1/organisations/{org}/strategies", path: "/api/v1/organisations/rogaland/strategies", access: forAPI},
+		{pattern: "GET /api/v1/organisations/{org}/strategies/{slug}", path: "/api/v1/organisations/rogaland/strategies/internasjonal-strategi", access: forAPI},
+
+		// The register in the API. Writes that pass the permission check fail on what they send
+		// (400) or on a stale version (409), so that every caller finds the same records. "own"
+		// is an engagement the contributor of A is responsible for, "others" one they are not.
+		{pattern: "GET /api/v1/engagements", path: "/api/v1/engagements?org=rogaland", access: forAPI},
+		{pattern: "GET /api/v1/organisations/{org}/engagements", path: "/api/v1/organisations/rogaland/engagements", access: forAPI},
+		{pattern: "POST /api/v1/organisations/{org}/engagements", path: "/api/v1/organisations/rogaland/engagements", body: `{}`, access: forAPIWriter},
+		{pattern: "GET /api/v1/organisations/{org}/engagements/{id}", path: "/api/v1/organisations/rogaland/engagements/" + ids["others"], access: forAPI},
+		{pattern: "PUT /api/v1/organisations/{org}/engagements/{id}", path: "/api/v1/organisations/rogaland/engagements/" + ids["own"], body: `{"version": 999}`, access: forAPIWriter},
+		{pattern: "PUT /api/v1/organisations/{org}/engagements/{id}", path: "/api/v1/organisations/rogaland/engagements/" + ids["others"], body: `{"version": 999}`, access: forAPIEditor},
+		{pattern: "PATCH /api/v1/organisations/{org}/engagements/{id}", path: "/api/v1/organisations/rogaland/engagements/" + ids["own"], body: `{"version": 999}`, access: forAPIWriter},
+		{pattern: "PATCH /api/v1/organisations/{org}/engagements/{id}", path: "/api/v1/organisations/rogaland/engagements/" + ids["others"], body: `{"version": 999}`, access: forAPIEditor},
+		{pattern: "DELETE /api/v1/organisations/{org}/engagements/{id}", path: "/api/v1/organisations/rogaland/engagements/" + ids["own"], header: []string{"If-Match", `"999"`}, access: forAPIWriter},
+		{pattern: "DELETE /api/v1/organisations/{org}/engagements/{id}", path: "/api/v1/organisations/rogaland/engagements/" + ids["others"], header: []string{"If-Match", `"999"`}, access: forAPIEditor},
+		{pattern: "GET /api/v1/organisations/{org}/engagements/{id}/money", path: "/api/v1/organisations/rogaland/engagements/" + ids["others"] + "/money", access: forAPI},
+		{pattern: "POST /api/v1/organisations/{org}/engagements/{id}/money", path: "/api/v1/organisations/rogaland/engagements/" + ids["own"] + "/money", body: `{}`, access: forAPIWriter},
+		{pattern: "POST /api/v1/organisations/{org}/engagements/{id}/money", path: "/api/v1/organisations/rogaland/engagements/" + ids["others"] + "/money", body: `{}`, access: forAPIEditor},
+		{pattern: "GET /api/v1/organisations/{org}/money/{id}", path: "/api/v1/organisations/rogaland/money/" + ids["othersMoney"], access: forAPI},
+		{pattern: "PUT /api/v1/organisations/{org}/money/{id}", path: "/api/v1/organisations/rogaland/money/" + ids["ownMoney"], body: `{"version": 999}`, access: forAPIWriter},
+		{pattern: "PUT /api/v1/organisations/{org}/money/{id}", path: "/api/v1/organisations/rogaland/money/" + ids["othersMoney"], body: `{"version": 999}`, access: forAPIEditor},
+		{pattern: "PATCH /api/v1/organisations/{org}/money/{id}", path: "/api/v1/organisations/rogaland/money/" + ids["ownMoney"], body: `{"version": 999}`, access: forAPIWriter},
+		{pattern: "PATCH /api/v1/organisations/{org}/money/{id}", path: "/api/v1/organisations/rogaland/money/" + ids["othersMoney"], body: `{"version": 999}`, access: forAPIEditor},
+		{pattern: "DELETE /api/v1/organisations/{org}/money/{id}", path: "/api/v1/organisations/rogaland/money/" + ids["ownMoney"], header: []string{"If-Match", `"999"`}, access: forAPIWriter},
+		{pattern: "DELETE /api/v1/organisations/{org}/money/{id}", path: "/api/v1/organisations/rogaland/money/" + ids["othersMoney"], header: []string{"If-Match", `"999"`}, access: forAPIEditor},
+		{pattern: "GET /api/v1/organisations/{org}/actors", path: "/api/v1/organisations/rogaland/actors", access: forAPI},
+		{pattern: "POST /api/v1/organisations/{org}/actors", path: "/api/v1/organisations/rogaland/actors", body: `{}`, access: forAPIWriter},
+		{pattern: "GET /api/v1/organisations/{org}/actors/{id}", path: "/api/v1/organisations/rogaland/actors/" + ids["actor"], access: forAPI},
+		{pattern: "PUT /api/v1/organisations/{org}/actors/{id}", path: "/api/v1/organisations/rogaland/actors/" + ids["actor"], body: `{"version": 999}`, access: forAPIEditor},
+		{pattern: "PATCH /api/v1/organisations/{org}/actors/{id}", path: "/api/v1/organisations/rogaland/actors/" + ids["actor"], body: `{"version": 999}`, access: forAPIEditor},
+		{pattern: "DELETE /api/v1/organisations/{org}/actors/{id}", path: "/api/v1/organisations/rogaland/actors/" + ids["actor"], header: []string{"If-Match", `"999"`}, access: forAPIEditor},
+	}
+}
+
+// The people the matrix asks as.
+var matrixActors = []struct {
+	name string
+	org  string // "" for anonymous
+	role utsyn.Role
+}{
+	{"anonymous", "", ""},
+	{"reader of A", "rogaland", utsyn.RoleReader},
+	{"contributor of A", "rogaland", utsyn.RoleContributor},
+	{"editor of A", "rogaland", utsyn.RoleEditor},
+	{"admin of A", "rogaland", utsyn.RoleAdmin},
+	{"admin of B", "agder", utsyn.RoleAdmin},
+}
+
+// allowed says whether the actor may use a route of the access class.
+func allowed(a access, org string, role utsyn.Role) bool {
+	switch a {
+	case forAnyone, forAPI:
+		return true
+	case forUser, forToken:
+		return org != ""
+	}
+	need := map[access]utsyn.Role{forReader: utsyn.RoleReader, forContributor: utsyn.RoleContributor, forEditor: utsyn.RoleEditor, forAdmin: utsyn.RoleAdmin,
+		forAPIWriter: utsyn.RoleContributor, forAPIEditor: utsyn.RoleEditor}[a]
+	return org == "rogaland" && role.AtLeast(need)
+}
+
+// routePattern finds the patterns of routes.go, the per-language ones as "GET {lang}/…".
+var routePattern = regexp.MustCompile(`mux\.HandleFunc\((get|post)?\+?"([^"]+)"`)
+
+func TestEveryRouteHasAnAccessRule(t *testing.T) {
+	src, err := os.ReadFile("routes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for _, c := range routeCases(map[string]string{}) {
+		known[c.pattern] = true
+	}
+	for _, m := range routePattern.FindAllStringSubmatch(string(src), -1) {
+		pattern := m[2]
+		if m[1] != "" {
+			pattern = strings.ToUpper(m[1]) + " {lang}" + pattern
+		}
+		if pattern == "/" {
+			continue // the catch-all 404
+		}
+		if !known[pattern] {
+			t.Errorf("route %q has no access rule in the permission matrix (access_test.go)", pattern)
+		}
+	}
+}
+
+func TestPermissionMatrix(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv *httptest.Server, db *store.DB) {
+		addOrg(t, db, "agder")
+		ids := map[string]string{}
+		ctx := context.Background()
+		org, err := db.FindOrganisation(ctx, "rogaland")
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := db.FindStrategy(ctx, org.ID, "internasjonal-strategi")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tree, err := db.FindTree(ctx, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pl, err := db.FindPlan(ctx, org.ID, "utviklingsplan-2021-2024")
+		if err != nil {
+			t.Fatal(err)
+		}
+		roles, err := db.ListTerms(ctx, org.ID, utsyn.VocabRole)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids["element"] = itoa(tree.Elements[len(tree.Elements)-1].ID)
+		ids["goal"] = itoa(pl.Goals[0].ID)
+		ids["term"] = itoa(roles[0].ID)
+		browsers := map[string]*browser{}
+		tokens := map[string]string{}
+		for _, a := range matrixActors {
+			b := newBrowser(t, srv)
+			if a.org != "" {
+				email := strings.ReplaceAll(a.name, " ", "-") + "@example.org"
+				u := addUser(t, db, a.org, email, a.role)
+				ids[string(a.role)] = itoa(u.ID)
+				b.signIn(email, testPassword)
+				tokens[a.name] = tokenFor(t, db, u, a.org, a.role)
+			}
+			browsers[a.name] = b
+		}
+		registerMatrixIDs(t, db, ids)
+		for _, c := range routeCases(ids) {
+			for _, a := range matrixActors {
+				t.Run(c.pattern+" as "+a.name, func(t *testing.T) {
+					ok := allowed(c.access, a.org, a.role)
+					var resp *http.Response
+					var body string
+					switch {
+					case apiAccess(c.access):
+						header := c.header
+						if tok := tokens[a.name]; tok != "" {
+							header = append([]string{"Authorization", "Bearer " + tok}, header...)
+						}
+						method, _, _ := strings.Cut(c.pattern, " ")
+						resp, body = request(t, srv, method, c.path, c.body, header...)
+					case strings.HasPrefix(c.pattern, "POST"):
+						resp, body = browsers[a.name].post(c.path, c.form)
+					default:
+						resp, body = browsers[a.name].get(c.path)
+					}
+					got := resp.StatusCode
+					switch {
+					case ok && (got == 401 || got == 403 || got >= 500):
+						t.Errorf("%s %s: status %d, want access\n%.300s", a.name, c.path, got, body)
+					case ok && got == http.StatusSeeOther && strings.Contains(resp.Header.Get("Location"), "/logg-inn?neste="):
+						t.Errorf("%s %s: sent to sign in, want access", a.name, c.path)
+					case !ok && a.org == "" && !apiAccess(c.access) && !strings.HasPrefix(c.pattern, "POST"):
+						if got != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "/logg-inn?neste=") {
+							t.Errorf("anonymous %s: status %d, want 303 to sign in", c.path, got)
+						}
+					case !ok && a.org == "":
+						if got != http.StatusUnauthorized {
+							t.Errorf("anonymous %s %s: status %d, want 401", c.pattern, c.path, got)
+						}
+					case !ok && got != http.StatusForbidden:
+						t.Errorf("%s %s: status %d, want 403", a.name, c.path, got)
+					}
+				})
+			}
+		}
+	})
+}
+
+// tokenFor makes an API token of the user with their role.
+func tokenFor(t *testing.T, db *store.DB, u *utsyn.User, orgSlug string, role utsyn.Role) string {
+	t.Helper()
+	org, err := db.FindOrganisation(context.Background(), orgSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _, err := issueToken(db, &utsyn.Principal{User: u, OrgID: org.ID, Role: role, Label: u.Email}, role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
