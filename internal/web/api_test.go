@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -32,13 +33,25 @@ import (
 // apiCase is one request and what its answer must be.
 type apiCase struct {
 	name    string
+	method  string // GET when empty
 	docPath string // the path as the document names it, relative to its server; "" for no documented path
 	url     string // the path requested
 	header  []string
+	body    string // the request's body, for writes
 	status  int
-	errKey  string // for an error: the catalog key of its message
+	errKey  string            // for an error: the catalog key of its message
+	fields  map[string]string // for an invalid input: each field's message key, and no other field
 	check   func(t *testing.T, body any)
 }
+
+// do sends the case's request.
+func (c apiCase) do(t *testing.T, srv *httptest.Server) (*http.Response, string) {
+	t.Helper()
+	return request(t, srv, cmp.Or(c.method, "GET"), c.url, c.body, c.header...)
+}
+
+// succeeded reports whether the case is one of a request that works.
+func (c apiCase) succeeded() bool { return c.status >= 200 && c.status < 300 }
 
 // The demo data: one organisation, one plan, one strategy.
 const (
@@ -225,22 +238,29 @@ func TestAPIContract(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *httptest.Server, db *store.DB) {
 		exercised := map[string]bool{} // "get /path 200"
 		token := apiToken(t, db, "api-reader@example.org", utsyn.RoleReader)
-		for _, c := range apiCases(token) {
-			t.Run(c.name, func(t *testing.T) {
-				resp, body := get(t, srv, c.url, c.header...)
-				exercised[checkAPIResponse(t, doc, cat, c, resp, body)] = true
-			})
+		run := func(cases []apiCase) {
+			for _, c := range cases {
+				t.Run(c.name, func(t *testing.T) {
+					resp, body := c.do(t, srv)
+					exercised[checkAPIResponse(t, doc, cat, c, resp, body)] = true
+				})
+			}
 		}
+		cases := apiCases(token)
+		run(cases)
+		register := registerAPICases(t, srv, db, token) // adds a second organisation: after the cases that count them
+		run(register)
+		cases = append(cases, register...)
 
 		// A token that is not one: every data route refuses it with 401, and says why.
-		for _, c := range apiCases(token) {
-			if c.status != 200 || c.docPath == "/openapi.json" || c.docPath == "" {
+		for _, c := range cases {
+			if !c.succeeded() || c.docPath == "/openapi.json" || c.docPath == "" {
 				continue
 			}
-			c.name, c.status, c.errKey, c.check = c.name+" with a bad token", 401, "error.token_invalid", nil
+			c.name, c.status, c.errKey, c.fields, c.check = c.name+" with a bad token", 401, "error.token_invalid", nil, nil
 			c.header = []string{"Authorization", "Bearer utsyn_not-a-token"}
 			t.Run(c.name, func(t *testing.T) {
-				resp, body := get(t, srv, c.url, c.header...)
+				resp, body := c.do(t, srv)
 				exercised[checkAPIResponse(t, doc, cat, c, resp, body)] = true
 				if !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Bearer") {
 					t.Errorf("401 without WWW-Authenticate: Bearer")
@@ -253,13 +273,13 @@ func TestAPIContract(t *testing.T) {
 		if err := db.Close(); err != nil {
 			t.Fatal(err)
 		}
-		for _, c := range apiCases(token) {
-			if c.status != 200 || c.docPath == "/openapi.json" || c.docPath == "" {
+		for _, c := range cases {
+			if !c.succeeded() || c.docPath == "/openapi.json" || c.docPath == "" {
 				continue
 			}
-			c.name, c.status, c.errKey, c.check = c.name+" without a database", 500, "error.internal", nil
+			c.name, c.status, c.errKey, c.fields, c.check = c.name+" without a database", 500, "error.internal", nil, nil
 			t.Run(c.name, func(t *testing.T) {
-				resp, body := get(t, srv, c.url, c.header...)
+				resp, body := c.do(t, srv)
 				exercised[checkAPIResponse(t, doc, cat, c, resp, body)] = true
 			})
 		}
@@ -275,48 +295,74 @@ func TestAPIContract(t *testing.T) {
 // checkAPIResponse checks one answer and returns the documented response it exercised.
 func checkAPIResponse(t *testing.T, doc *apiDoc, cat *i18n.Catalog, c apiCase, resp *http.Response, body string) string {
 	t.Helper()
+	method := cmp.Or(c.method, "GET")
 	if resp.StatusCode != c.status {
-		t.Fatalf("GET %s: status %d, want %d\n%s", c.url, resp.StatusCode, c.status, body)
+		t.Fatalf("%s %s: status %d, want %d\n%s", method, c.url, resp.StatusCode, c.status, body)
 	}
-	ct, params, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	if err != nil || ct != "application/json" || !strings.EqualFold(params["charset"], "utf-8") {
-		t.Errorf("GET %s: Content-Type %q, want application/json; charset=utf-8", c.url, resp.Header.Get("Content-Type"))
-	}
-	v := decodeJSONBody(t, body)
-
-	var schema any
 	op := ""
-	if c.docPath == "" {
-		schema = map[string]any{"$ref": "#/components/schemas/Error"}
-	} else {
-		op = fmt.Sprintf("get %s %d", c.docPath, c.status)
-		r := doc.response(t, c.docPath, "get", c.status)
-		schema = r.schema
+	var r apiResponse
+	if c.docPath != "" {
+		op = fmt.Sprintf("%s %s %d", strings.ToLower(method), c.docPath, c.status)
+		r = doc.response(t, c.docPath, strings.ToLower(method), c.status)
 		for name, h := range r.headers {
 			got := resp.Header.Get(name)
 			if got == "" {
-				t.Errorf("GET %s: no header %s, which the document declares", c.url, name)
+				t.Errorf("%s %s: no header %s, which the document declares", method, c.url, name)
 			} else if err := doc.validate(h, got); err != nil {
-				t.Errorf("GET %s: header %s: %v", c.url, name, err)
+				t.Errorf("%s %s: header %s: %v", method, c.url, name, err)
+			}
+		}
+		// What a request that works sends is what the document says it may.
+		if c.body != "" && c.succeeded() {
+			if err := doc.validate(doc.requestBody(t, c.docPath, strings.ToLower(method)), decodeJSONBody(t, c.body)); err != nil {
+				t.Errorf("%s %s: the request body does not match the document: %v\n%s", method, c.url, err, c.body)
 			}
 		}
 	}
+	if c.status == http.StatusNoContent {
+		if body != "" {
+			t.Errorf("%s %s: 204 with a body: %s", method, c.url, body)
+		}
+		return op
+	}
+	ct, params, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if err != nil || ct != "application/json" || !strings.EqualFold(params["charset"], "utf-8") {
+		t.Errorf("%s %s: Content-Type %q, want application/json; charset=utf-8", method, c.url, resp.Header.Get("Content-Type"))
+	}
+	v := decodeJSONBody(t, body)
+
+	schema := r.schema
+	if c.docPath == "" {
+		schema = map[string]any{"$ref": "#/components/schemas/Error"}
+	}
 	if err := doc.validate(schema, v); err != nil {
-		t.Fatalf("GET %s: the %d answer does not match the document: %v\n%s", c.url, c.status, err, body)
+		t.Fatalf("%s %s: the %d answer does not match the document: %v\n%s", method, c.url, c.status, err, body)
 	}
 
 	if c.errKey != "" {
 		lang := i18n.NB // the default
-		if len(c.header) == 2 && c.header[0] == "Accept-Language" {
-			lang = i18n.Negotiate(c.header[1])
+		for i := 0; i+1 < len(c.header); i += 2 {
+			if c.header[i] == "Accept-Language" {
+				lang = i18n.Negotiate(c.header[i+1])
+			}
 		}
 		want := cat.T(lang, c.errKey)
 		if other := cat.T(lang.Other(), c.errKey); other == want || want == c.errKey {
 			t.Fatalf("catalog: %q is not translated", c.errKey)
 		}
 		wantJSON(t, v, want, "error", "message")
-		wantCode := map[int]string{401: utsyn.EUNAUTHORIZED, 404: utsyn.ENOTFOUND, 500: utsyn.EINTERNAL}[c.status]
+		wantCode := map[int]string{400: utsyn.EINVALID, 401: utsyn.EUNAUTHORIZED, 403: utsyn.EFORBIDDEN, 404: utsyn.ENOTFOUND,
+			409: utsyn.ECONFLICT, 500: utsyn.EINTERNAL}[c.status]
 		wantJSON(t, v, wantCode, "error", "code")
+		got, _ := jsonAt(t, v, "error").(map[string]any)["fields"].(map[string]any)
+		if len(got) != len(c.fields) {
+			t.Errorf("%s %s: fields %v, want messages for %v", method, c.url, got, c.fields)
+		}
+		for field, key := range c.fields {
+			if want := cat.T(lang, key); got[field] != want {
+				t.Errorf("%s %s: fields[%q] = %v, want %q", method, c.url, field, got[field], want)
+			}
+		}
 		if lang == i18n.NB && !strings.Contains(body, "Fant ikke") && c.status == 404 {
 			t.Errorf("GET %s: a Norwegian not-found message was expected, got %s", c.url, body)
 		}
@@ -669,12 +715,25 @@ func (d *apiDoc) response(t *testing.T, path, method string, status int) apiResp
 		t.Fatalf("openapi.json declares no %d for %s %s", status, method, path)
 	}
 	r = d.deref(t, r)
-	out := apiResponse{schema: jsonAt(t, r, "content", "application/json", "schema"), headers: map[string]any{}}
+	out := apiResponse{headers: map[string]any{}}
+	if status != http.StatusNoContent {
+		out.schema = jsonAt(t, r, "content", "application/json", "schema")
+	}
 	hs, _ := r.(map[string]any)["headers"].(map[string]any)
 	for name, h := range hs {
 		out.headers[name] = jsonAt(t, d.deref(t, h), "schema")
 	}
 	return out
+}
+
+// requestBody returns the JSON schema of the body of a path and method.
+func (d *apiDoc) requestBody(t *testing.T, path, method string) any {
+	t.Helper()
+	op, ok := d.operation(path, method)
+	if !ok {
+		t.Fatalf("openapi.json has no %s %s", method, path)
+	}
+	return jsonAt(t, d.deref(t, jsonAt(t, op, "requestBody")), "content", "application/json", "schema")
 }
 
 // deref follows a {"$ref": ...} object of the document (a response, a parameter).

@@ -111,6 +111,27 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /api/v1/organisations/{org}/strategies", s.api(s.apiStrategies))
 	mux.HandleFunc("GET /api/v1/organisations/{org}/strategies/{slug}", s.api(s.apiStrategy))
 
+	// The register in the API: engagements, their money, and actors (api_register.go).
+	mux.HandleFunc("GET /api/v1/engagements", s.apiRegister(s.apiEngagements))
+	mux.HandleFunc("GET /api/v1/organisations/{org}/engagements", s.apiRegister(s.apiEngagements))
+	mux.HandleFunc("POST /api/v1/organisations/{org}/engagements", s.apiRegister(s.apiCreateEngagement))
+	mux.HandleFunc("GET /api/v1/organisations/{org}/engagements/{id}", s.apiRegister(s.apiEngagement))
+	mux.HandleFunc("PUT /api/v1/organisations/{org}/engagements/{id}", s.apiRegister(s.apiUpdateEngagement))
+	mux.HandleFunc("PATCH /api/v1/organisations/{org}/engagements/{id}", s.apiRegister(s.apiUpdateEngagement))
+	mux.HandleFunc("DELETE /api/v1/organisations/{org}/engagements/{id}", s.apiRegister(s.apiDeleteEngagement))
+	mux.HandleFunc("GET /api/v1/organisations/{org}/engagements/{id}/money", s.apiRegister(s.apiMoneyLines))
+	mux.HandleFunc("POST /api/v1/organisations/{org}/engagements/{id}/money", s.apiRegister(s.apiCreateMoneyLine))
+	mux.HandleFunc("GET /api/v1/organisations/{org}/money/{id}", s.apiRegister(s.apiMoneyLine))
+	mux.HandleFunc("PUT /api/v1/organisations/{org}/money/{id}", s.apiRegister(s.apiUpdateMoneyLine))
+	mux.HandleFunc("PATCH /api/v1/organisations/{org}/money/{id}", s.apiRegister(s.apiUpdateMoneyLine))
+	mux.HandleFunc("DELETE /api/v1/organisations/{org}/money/{id}", s.apiRegister(s.apiDeleteMoneyLine))
+	mux.HandleFunc("GET /api/v1/organisations/{org}/actors", s.apiRegister(s.apiActors))
+	mux.HandleFunc("POST /api/v1/organisations/{org}/actors", s.apiRegister(s.apiCreateActor))
+	mux.HandleFunc("GET /api/v1/organisations/{org}/actors/{id}", s.apiRegister(s.apiActor))
+	mux.HandleFunc("PUT /api/v1/organisations/{org}/actors/{id}", s.apiRegister(s.apiUpdateActor))
+	mux.HandleFunc("PATCH /api/v1/organisations/{org}/actors/{id}", s.apiRegister(s.apiUpdateActor))
+	mux.HandleFunc("DELETE /api/v1/organisations/{org}/actors/{id}", s.apiRegister(s.apiDeleteActor))
+
 	mux.HandleFunc("/", s.notFound)
 	return mux
 }
