@@ -4,11 +4,17 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
 
 	"github.com/utsyn/utsyn"
+	"github.com/utsyn/utsyn/internal/browsertest"
 	"github.com/utsyn/utsyn/internal/i18n"
 	"github.com/utsyn/utsyn/internal/store"
 )
@@ -58,6 +64,15 @@ func seedPublicWork(t testing.TB, db *store.DB) *workFixture {
 	fx.internal = []string{"Kari Hemmeligsen", "Seksjon for lukkede saker", "Lukket søknad om havvind", "Closed wind application",
 		"Ola Styrevervsen", "Lukket Partner AB", "9 999 999", "9,999,999", "333 333", "333,333", "123 456", "123,456", "22/04711"}
 	fx.internalCountryNames = []string{"Sverige", "Sweden"}
+	rates, err := db.ExchangeRates(ctx, org.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rates {
+		if r.Year == 2022 && r.Currency == "EUR" {
+			t.Fatal("the fixture needs a year without an exchange rate: EUR 2022 has one")
+		}
+	}
 
 	err = db.UpdateAs(ctx, &utsyn.Principal{Label: "test"}, func(tx *store.Tx) error {
 		kari := &utsyn.User{Email: "kari@example.org", Name: "Kari Hemmeligsen", Memberships: []utsyn.Membership{{OrgID: org.ID, Role: utsyn.RoleEditor}}}
@@ -72,10 +87,10 @@ func seedPublicWork(t testing.TB, db *store.DB) *workFixture {
 			}
 			return a.ID
 		}
-		fraunhofer := actor("Fraunhofer-Gesellschaft", "DE", "https://www.fraunhofer.de")
-		uis := actor("Universitetet i Stavanger", "NO", "")
-		zh := actor("Provincie Zuid-Holland", "NL", "")
-		cpmr := actor("CPMR", "FR", "")
+		kiel := actor("Hafenforschung Kiel (test)", "DE", "https://example.org/hafenforschung")
+		testvik := actor("Høgskulen på Testvik", "NO", "")
+		zh := actor("Provincie Testland", "NL", "")
+		cpmr := actor("Havbyenes sekretariat (test)", "FR", "")
 		closed := actor("Lukket Partner AB", "SE", "")
 		if aerr != nil {
 			return aerr
@@ -87,9 +102,9 @@ func seedPublicWork(t testing.TB, db *store.DB) *workFixture {
 			Description: utsyn.NewText("Utslippsfrie skip på kortruter.", "Zero-emission ships on short routes."),
 			ExternalIDs: map[string]string{"cordis": "999001"},
 			Elements:    []utsyn.ElementRef{{ElementID: fx.p2.ID, Primary: true}, {ElementID: fx.m11.ID}},
-			Partners:    []utsyn.Partner{{ActorID: fraunhofer, Role: "lead"}, {ActorID: uis, Role: "partner"}, {ActorID: zh, Role: "partner"}}}
+			Partners:    []utsyn.Partner{{ActorID: kiel, Role: "lead"}, {ActorID: testvik, Role: "partner"}, {ActorID: zh, Role: "partner"}}}
 		fx.nsc = &utsyn.Engagement{OrgID: org.ID, Kind: utsyn.KindMembership, Status: utsyn.StatusActive, Public: true,
-			Title: utsyn.NewText("Nordsjøkommisjonen", "North Sea Commission"), Start: utsyn.MustDate("1990"),
+			Title: utsyn.NewText("Havbyene – nettverk av kystregioner", "Sea Towns – a network of coastal regions"), Start: utsyn.MustDate("1990"),
 			Responsible: kari.ID, Unit: "Seksjon for lukkede saker",
 			Elements: []utsyn.ElementRef{{ElementID: fx.s1.ID, Primary: true}},
 			Partners: []utsyn.Partner{{ActorID: cpmr, Role: "member"}},
@@ -147,6 +162,7 @@ func elementHTML(t *testing.T, body string, code string) string {
 func TestPublicWork(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *httptest.Server, db *store.DB) {
 		ctx := context.Background()
+		clearRegister(t, db, "rogaland")
 		fx := seedPublicWork(t, db)
 		agder := addOrg(t, db, "agder")
 		fx.other = &utsyn.Engagement{OrgID: agder.ID, Kind: utsyn.KindArena, Status: utsyn.StatusActive, Public: true, Title: utsyn.NewText("Agders arena", "")}
@@ -251,8 +267,9 @@ func TestPublicWork(t *testing.T) {
 				{fmt.Sprintf("?element=%d", fx.s1.ID), []string{ship, nsc}, nil}, // GREENSHIP through measure M1.1
 				{fmt.Sprintf("?element=%d", fx.p2.ID), []string{ship}, []string{nsc}},
 				{fmt.Sprintf("?element=%d", fx.p1.ID), []string{"0 treff"}, []string{ship, nsc}},
-				{"?q=fraunhofer", []string{ship}, []string{nsc}},
-				{"?q=nordsjo", []string{ship, nsc}, nil},
+				{"?q=hafenforsch", []string{ship}, []string{nsc}},
+				{"?q=nordsjo", []string{ship}, []string{nsc}}, // ø typed as o
+				{"?q=kystregion", []string{nsc}, []string{ship}},
 				{"?q=lukkede", []string{"0 treff"}, []string{ship, nsc}}, // the unit is not searched
 				{"?q=havvind", []string{"0 treff"}, nil},
 				{"?type=nonsense", []string{"0 treff"}, nil},
@@ -278,7 +295,7 @@ func TestPublicWork(t *testing.T) {
 					"Horizon 2020", "LC-MG-1-2019", `href="https://cordis.europa.eu/project/id/999001"`,
 					`href="/`+string(lang)+`/rogaland/strategi/internasjonal-strategi#P2"`,
 					`href="/`+string(lang)+`/rogaland/strategi/internasjonal-strategi#M1.1"`,
-					"Fraunhofer-Gesellschaft", `href="https://www.fraunhofer.de"`, "Universitetet i Stavanger",
+					"Hafenforschung Kiel (test)", `href="https://example.org/hafenforschung"`, "Høgskulen på Testvik",
 					map[i18n.Lang]string{"nb": "Tyskland", "en": "Germany"}[lang],
 					map[i18n.Lang]string{"nb": "Koordinator", "en": "Lead"}[lang],
 					map[i18n.Lang]string{"nb": "Pågår", "en": "Running"}[lang],
@@ -325,6 +342,7 @@ func TestPublicWork(t *testing.T) {
 func TestPublicWorkPages(t *testing.T) {
 	srv, db := newServer(t, "sqlite")
 	ctx := context.Background()
+	clearRegister(t, db, "rogaland")
 	org, _ := db.FindOrganisation(ctx, "rogaland")
 	if err := db.Update(ctx, func(tx *store.Tx) error {
 		for i := range 53 {
@@ -372,5 +390,69 @@ func publicWorkPages(t *testing.T, db *store.DB) []publicPage {
 		{name: "engagement", path: fmt.Sprintf("/rogaland/arbeid/%d", fx.ship.ID), status: 200, demo: true,
 			h1: map[i18n.Lang]string{"nb": fx.ship.Title.Get("nb"), "en": fx.ship.Title.Get("en")}},
 		{name: "internal-engagement", path: fmt.Sprintf("/rogaland/arbeid/%d", fx.secret.ID), status: 404, h1: msg("error.not_found.title")},
+	}
+}
+
+// clearRegister deletes every engagement of the organisation, for tests that count.
+func clearRegister(t testing.TB, db *store.DB, slug string) {
+	t.Helper()
+	ctx := context.Background()
+	org, err := db.FindOrganisation(ctx, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		page, err := db.ListEngagements(ctx, store.EngagementFilter{OrgID: org.ID, Limit: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Items) == 0 {
+			return
+		}
+		if err := db.Update(ctx, func(tx *store.Tx) error {
+			for _, e := range page.Items {
+				if err := tx.DeleteEngagement(ctx, org.ID, e.ID, 0); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Printed, the pages of published work keep their content, tables included, and drop the
+// navigation and the filter form, within an A4 page's width.
+func TestBrowserPrintPublicWork(t *testing.T) {
+	b := browsertest.Start(t)
+	srv, db := newServer(t, "sqlite")
+	fx := seedPublicWork(t, db)
+	for _, path := range []string{"/nb/rogaland/arbeid/", fx.href("nb", fx.ship), fx.href("en", fx.ship)} {
+		t.Run(strings.ReplaceAll(strings.Trim(path, "/"), "/", "_"), func(t *testing.T) {
+			p := b.Open(t, srv.URL+path)
+			ctx, cancel := context.WithTimeout(p.Ctx(), 30*time.Second)
+			defer cancel()
+			if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+				t.Fatalf("emulating print: %v", err)
+			}
+			setWidth(t, p, 640)
+			shown := jsEval[[]string](t, p, `Array.from(document.querySelectorAll(
+				".skip-link, .lang-switch, .main-nav, .breadcrumbs, .site-footer, .work-filter, .pagination"))
+				.filter(e => getComputedStyle(e).display !== "none").map(e => e.className)`)
+			if len(shown) > 0 {
+				t.Errorf("printed, the page still shows %q", shown)
+			}
+			if p.Text(t, "h1") == "" || p.Count(t, "main .section") == 0 {
+				t.Error("printed, the page lost its content")
+			}
+			if strings.Contains(path, "/arbeid/"+strconv.FormatInt(fx.ship.ID, 10)) && p.Count(t, "main table caption") != 2 {
+				t.Errorf("printed, the engagement has %d tables with captions, want 2", p.Count(t, "main table caption"))
+			}
+			checkReflow(t, p, 640)
+			if dir := screenshotDir(); dir != "" {
+				p.Screenshot(t, filepath.Join(dir, "print-"+strings.ReplaceAll(strings.Trim(path, "/"), "/", "_")+".png"))
+			}
+		})
 	}
 }
