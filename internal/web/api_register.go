@@ -1105,13 +1105,67 @@ func (s *Server) apiEngagement(r *http.Request) (apiReply, error) {
 	return s.apiEngagementReply(r.Context(), org, apiMember(r, org.ID), e, http.StatusOK)
 }
 
-func (s *Server) apiCreateEngagement(r *http.Request) (apiReply, error) {
-	ctx := r.Context()
+// apiWriter returns the organisation in the path and the caller, refused (401, 403) unless they
+// have at least the role there.
+func (s *Server) apiWriter(r *http.Request, role utsyn.Role) (*utsyn.Organisation, *utsyn.Principal, error) {
 	org, err := s.apiPathOrg(r)
 	if err != nil {
-		return apiReply{}, err
+		return nil, nil, err
 	}
-	c, err := apiRequireRole(r, org.ID, utsyn.RoleContributor)
+	c, err := apiRequireRole(r, org.ID, role)
+	return org, c, err
+}
+
+// apiChange is a write to one record: the organisation, the caller, the record's id, and the
+// body, read once the caller may write.
+type apiChange struct {
+	org  *utsyn.Organisation
+	c    *utsyn.Principal
+	id   int64
+	body []byte
+}
+
+// apiChangeOf checks that the caller may write with the role and reads the request.
+func (s *Server) apiChangeOf(r *http.Request, role utsyn.Role, kind string) (*apiChange, error) {
+	org, c, err := s.apiWriter(r, role)
+	if err != nil {
+		return nil, err
+	}
+	id, err := apiPathID(r, kind)
+	if err != nil {
+		return nil, err
+	}
+	body, err := apiReadBody(r)
+	if err != nil {
+		return nil, err
+	}
+	return &apiChange{org: org, c: c, id: id, body: body}, nil
+}
+
+// version is the version the change starts from; a PUT or PATCH must give it, a DELETE may.
+func (ch *apiChange) version(r *http.Request) (int, error) {
+	return apiVersion(r, ch.body, r.Method != http.MethodDelete)
+}
+
+// errAPIStale is a stale version refused by the API itself (a DELETE with If-Match).
+var errAPIStale = &utsyn.Error{Code: utsyn.ECONFLICT, Message: "error.conflict"}
+
+// deletable refuses a DELETE whose If-Match is not the record's version; other methods pass.
+func (ch *apiChange) deletable(r *http.Request, current int) error {
+	if r.Method != http.MethodDelete {
+		return nil
+	}
+	if v, err := ch.version(r); err != nil {
+		return err
+	} else if v != 0 && v != current {
+		return errAPIStale
+	}
+	return nil
+}
+
+func (s *Server) apiCreateEngagement(r *http.Request) (apiReply, error) {
+	ctx := r.Context()
+	org, c, err := s.apiWriter(r, utsyn.RoleContributor)
 	if err != nil {
 		return apiReply{}, err
 	}
@@ -1143,121 +1197,89 @@ func (s *Server) apiCreateEngagement(r *http.Request) (apiReply, error) {
 	return s.apiEngagementReply(ctx, org, true, e, http.StatusCreated)
 }
 
-// apiUpdateEngagement replaces an engagement (PUT) or changes the properties the body gives
-// (PATCH): texts and external ids merge by key, every other property given replaces the stored
-// one.
-func (s *Server) apiUpdateEngagement(r *http.Request) (apiReply, error) {
+// apiChangeEngagement runs fn on an engagement the caller may change (apiMayChange), in one
+// transaction with the check, and adds the engagement as it is now to a stale version's
+// conflict.
+func (s *Server) apiChangeEngagement(r *http.Request, fn func(tx *store.Tx, ch *apiChange, cur *utsyn.Engagement) error) (*apiChange, error) {
 	ctx := r.Context()
-	org, err := s.apiPathOrg(r)
+	ch, err := s.apiChangeOf(r, utsyn.RoleContributor, "engagement")
 	if err != nil {
-		return apiReply{}, err
+		return nil, err
 	}
-	c, err := apiRequireRole(r, org.ID, utsyn.RoleContributor)
-	if err != nil {
-		return apiReply{}, err
-	}
-	id, err := apiPathID(r, "engagement")
-	if err != nil {
-		return apiReply{}, err
-	}
-	body, err := apiReadBody(r)
-	if err != nil {
-		return apiReply{}, err
-	}
-	terms, err := s.apiTerms(ctx, org.ID)
-	if err != nil {
-		return apiReply{}, err
-	}
-	var e *utsyn.Engagement
-	err = s.apiUpdate(ctx, c, func(tx *store.Tx) error {
-		cur, err := tx.FindEngagement(ctx, org.ID, id)
+	err = s.apiUpdate(ctx, ch.c, func(tx *store.Tx) error {
+		cur, err := tx.FindEngagement(ctx, ch.org.ID, ch.id)
 		if err != nil {
 			return err
 		}
-		if err := apiMayChange(c, cur); err != nil {
+		if err := apiMayChange(ch.c, cur); err != nil {
+			return err
+		}
+		return fn(tx, ch, cur)
+	})
+	if utsyn.ErrorCode(err) != utsyn.ECONFLICT {
+		return ch, err
+	}
+	cur, ferr := s.db.FindEngagement(ctx, ch.org.ID, ch.id)
+	if ferr != nil {
+		return nil, ferr
+	}
+	view, ferr := s.apiEngagementView(ctx, ch.org, true, cur)
+	if ferr != nil {
+		return nil, ferr
+	}
+	return nil, &apiConflict{err: err, key: "current", value: view.engagement(cur)}
+}
+
+// apiUpdateEngagement replaces an engagement (PUT) or changes the properties the body gives
+// (PATCH, onto the engagement as it is): texts and external ids merge by key, every other
+// property given replaces the stored one.
+func (s *Server) apiUpdateEngagement(r *http.Request) (apiReply, error) {
+	ctx := r.Context()
+	ch, err := s.apiChangeEngagement(r, func(tx *store.Tx, ch *apiChange, cur *utsyn.Engagement) error {
+		view, err := s.apiEngagementView(ctx, ch.org, true, cur)
+		if err != nil {
 			return err
 		}
 		in := &apiEngagementInput{}
 		if r.Method == http.MethodPatch {
-			view, err := s.apiEngagementView(ctx, org, true, cur)
-			if err != nil {
-				return err
-			}
 			in = view.toEngagementInput(cur)
 		}
-		if err := apiDecode(body, in); err != nil {
+		if err := apiDecode(ch.body, in); err != nil {
 			return err
 		}
-		v, err := apiVersion(r, body, true)
+		v, err := ch.version(r)
 		if err != nil {
 			return err
 		}
-		if e, err = s.apiEngagementFrom(ctx, org, terms, in); err != nil {
+		e, err := s.apiEngagementFrom(ctx, ch.org, view.terms, in)
+		if err != nil {
 			return err
 		}
-		e.ID, e.Version = id, v
+		e.ID, e.Version = cur.ID, v
 		return tx.UpdateEngagement(ctx, e)
 	})
 	if err != nil {
-		return apiReply{}, s.apiStaleEngagement(ctx, org, id, err)
-	}
-	if e, err = s.db.FindEngagement(ctx, org.ID, id); err != nil {
 		return apiReply{}, err
 	}
-	return s.apiEngagementReply(ctx, org, true, e, http.StatusOK)
-}
-
-// apiStaleEngagement adds the engagement as it is now to a conflict.
-func (s *Server) apiStaleEngagement(ctx context.Context, org *utsyn.Organisation, id int64, err error) error {
-	if utsyn.ErrorCode(err) != utsyn.ECONFLICT {
-		return err
+	e, err := s.db.FindEngagement(ctx, ch.org.ID, ch.id)
+	if err != nil {
+		return apiReply{}, err
 	}
-	cur, ferr := s.db.FindEngagement(ctx, org.ID, id)
-	if ferr != nil {
-		return ferr
-	}
-	view, ferr := s.apiEngagementView(ctx, org, true, cur)
-	if ferr != nil {
-		return ferr
-	}
-	return &apiConflict{err: err, key: "current", value: view.engagement(cur)}
+	return s.apiEngagementReply(ctx, ch.org, true, e, http.StatusOK)
 }
 
 func (s *Server) apiDeleteEngagement(r *http.Request) (apiReply, error) {
-	ctx := r.Context()
-	org, err := s.apiPathOrg(r)
-	if err != nil {
-		return apiReply{}, err
-	}
-	c, err := apiRequireRole(r, org.ID, utsyn.RoleContributor)
-	if err != nil {
-		return apiReply{}, err
-	}
-	id, err := apiPathID(r, "engagement")
-	if err != nil {
-		return apiReply{}, err
-	}
-	v, err := apiVersion(r, nil, false)
-	if err != nil {
-		return apiReply{}, err
-	}
-	err = s.apiUpdate(ctx, c, func(tx *store.Tx) error {
-		cur, err := tx.FindEngagement(ctx, org.ID, id)
+	_, err := s.apiChangeEngagement(r, func(tx *store.Tx, ch *apiChange, cur *utsyn.Engagement) error {
+		v, err := ch.version(r)
 		if err != nil {
 			return err
 		}
-		if err := apiMayChange(c, cur); err != nil {
-			return err
-		}
 		if v == 0 {
-			v = cur.Version // deleted as the caller was allowed to see it
+			v = cur.Version // deleted as the caller was allowed to change it
 		}
-		return tx.DeleteEngagement(ctx, org.ID, id, v)
+		return tx.DeleteEngagement(r.Context(), ch.org.ID, cur.ID, v)
 	})
-	if err != nil {
-		return apiReply{}, s.apiStaleEngagement(ctx, org, id, err)
-	}
-	return apiReply{}, nil
+	return apiReply{}, err
 }
 
 // ---- Money ----
@@ -1306,139 +1328,97 @@ func (s *Server) apiMoneyLine(r *http.Request) (apiReply, error) {
 
 func (s *Server) apiCreateMoneyLine(r *http.Request) (apiReply, error) {
 	ctx := r.Context()
-	org, err := s.apiPathOrg(r)
-	if err != nil {
-		return apiReply{}, err
-	}
-	c, err := apiRequireRole(r, org.ID, utsyn.RoleContributor)
-	if err != nil {
-		return apiReply{}, err
-	}
-	id, err := apiPathID(r, "engagement")
-	if err != nil {
-		return apiReply{}, err
-	}
-	body, err := apiReadBody(r)
-	if err != nil {
-		return apiReply{}, err
-	}
 	var m *utsyn.MoneyLine
-	err = s.apiUpdate(ctx, c, func(tx *store.Tx) error {
-		e, err := tx.FindEngagement(ctx, org.ID, id)
-		if err != nil {
-			return err
-		}
-		if err := apiMayChange(c, e); err != nil {
-			return err
-		}
+	ch, err := s.apiChangeEngagement(r, func(tx *store.Tx, ch *apiChange, e *utsyn.Engagement) error {
 		in := &apiMoneyInput{}
-		if err := apiDecode(body, in); err != nil {
+		if err := apiDecode(ch.body, in); err != nil {
 			return err
 		}
+		var err error
 		if m, err = in.moneyLine(); err != nil {
 			return err
 		}
 		m.EngagementID = e.ID
-		return tx.CreateMoneyLine(ctx, org.ID, m)
+		return tx.CreateMoneyLine(ctx, ch.org.ID, m)
 	})
 	if err != nil {
 		return apiReply{}, err
 	}
-	if m, err = s.db.FindMoneyLine(ctx, org.ID, m.ID); err != nil {
+	if m, err = s.db.FindMoneyLine(ctx, ch.org.ID, m.ID); err != nil {
 		return apiReply{}, err
 	}
-	return apiReply{status: http.StatusCreated, body: toAPIMoneyLine(org.Slug, m, true), etag: apiETag(m.Version),
-		location: apiMoneyPath(org.Slug, m.ID)}, nil
+	return apiReply{status: http.StatusCreated, body: toAPIMoneyLine(ch.org.Slug, m, true), etag: apiETag(m.Version),
+		location: apiMoneyPath(ch.org.Slug, m.ID)}, nil
 }
 
-// apiChangeMoneyLine runs fn on a money line the caller may change, in one transaction with the
-// check.
-func (s *Server) apiChangeMoneyLine(r *http.Request, fn func(tx *store.Tx, org *utsyn.Organisation, cur *utsyn.MoneyLine) error) (*utsyn.Organisation, int64, error) {
+// apiChangeMoneyLine runs fn on a money line the caller may change (as its engagement), in one
+// transaction with the check, and adds the line as it is now to a stale version's conflict.
+func (s *Server) apiChangeMoneyLine(r *http.Request, fn func(tx *store.Tx, ch *apiChange, cur *utsyn.MoneyLine) error) (*apiChange, error) {
 	ctx := r.Context()
-	org, err := s.apiPathOrg(r)
+	ch, err := s.apiChangeOf(r, utsyn.RoleContributor, "money")
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	c, err := apiRequireRole(r, org.ID, utsyn.RoleContributor)
-	if err != nil {
-		return nil, 0, err
-	}
-	id, err := apiPathID(r, "money")
-	if err != nil {
-		return nil, 0, err
-	}
-	err = s.apiUpdate(ctx, c, func(tx *store.Tx) error {
-		cur, err := tx.FindMoneyLine(ctx, org.ID, id)
+	err = s.apiUpdate(ctx, ch.c, func(tx *store.Tx) error {
+		cur, err := tx.FindMoneyLine(ctx, ch.org.ID, ch.id)
 		if err != nil {
 			return err
 		}
-		e, err := tx.FindEngagement(ctx, org.ID, cur.EngagementID)
+		e, err := tx.FindEngagement(ctx, ch.org.ID, cur.EngagementID)
 		if err != nil {
 			return err
 		}
-		if err := apiMayChange(c, e); err != nil {
+		if err := apiMayChange(ch.c, e); err != nil {
 			return err
 		}
-		return fn(tx, org, cur)
+		if err := ch.deletable(r, cur.Version); err != nil {
+			return err
+		}
+		return fn(tx, ch, cur)
 	})
-	if utsyn.ErrorCode(err) == utsyn.ECONFLICT {
-		if cur, ferr := s.db.FindMoneyLine(ctx, org.ID, id); ferr != nil {
-			err = ferr
-		} else {
-			err = &apiConflict{err: err, key: "current", value: toAPIMoneyLine(org.Slug, cur, true)}
-		}
+	if utsyn.ErrorCode(err) != utsyn.ECONFLICT {
+		return ch, err
 	}
-	return org, id, err
+	cur, ferr := s.db.FindMoneyLine(ctx, ch.org.ID, ch.id)
+	if ferr != nil {
+		return nil, ferr
+	}
+	return nil, &apiConflict{err: err, key: "current", value: toAPIMoneyLine(ch.org.Slug, cur, true)}
 }
-
-var errAPIStale = &utsyn.Error{Code: utsyn.ECONFLICT, Message: "error.conflict"}
 
 func (s *Server) apiUpdateMoneyLine(r *http.Request) (apiReply, error) {
 	ctx := r.Context()
-	body, err := apiReadBody(r)
-	if err != nil {
-		return apiReply{}, err
-	}
-	org, id, err := s.apiChangeMoneyLine(r, func(tx *store.Tx, org *utsyn.Organisation, cur *utsyn.MoneyLine) error {
+	ch, err := s.apiChangeMoneyLine(r, func(tx *store.Tx, ch *apiChange, cur *utsyn.MoneyLine) error {
 		in := &apiMoneyInput{}
 		if r.Method == http.MethodPatch {
 			in = toAPIMoneyInput(cur)
 		}
-		if err := apiDecode(body, in); err != nil {
-			return err
-		}
-		v, err := apiVersion(r, body, true)
-		if err != nil {
+		if err := apiDecode(ch.body, in); err != nil {
 			return err
 		}
 		m, err := in.moneyLine()
 		if err != nil {
 			return err
 		}
-		m.ID, m.Version = cur.ID, v
-		return tx.UpdateMoneyLine(ctx, org.ID, m)
+		if m.Version, err = ch.version(r); err != nil {
+			return err
+		}
+		m.ID = cur.ID
+		return tx.UpdateMoneyLine(ctx, ch.org.ID, m)
 	})
 	if err != nil {
 		return apiReply{}, err
 	}
-	m, err := s.db.FindMoneyLine(ctx, org.ID, id)
+	m, err := s.db.FindMoneyLine(ctx, ch.org.ID, ch.id)
 	if err != nil {
 		return apiReply{}, err
 	}
-	return apiReply{body: toAPIMoneyLine(org.Slug, m, true), etag: apiETag(m.Version)}, nil
+	return apiReply{body: toAPIMoneyLine(ch.org.Slug, m, true), etag: apiETag(m.Version)}, nil
 }
 
 func (s *Server) apiDeleteMoneyLine(r *http.Request) (apiReply, error) {
-	ctx := r.Context()
-	v, err := apiVersion(r, nil, false)
-	if err != nil {
-		return apiReply{}, err
-	}
-	_, _, err = s.apiChangeMoneyLine(r, func(tx *store.Tx, org *utsyn.Organisation, cur *utsyn.MoneyLine) error {
-		if v != 0 && v != cur.Version {
-			return errAPIStale
-		}
-		return tx.DeleteMoneyLine(ctx, org.ID, cur.ID)
+	_, err := s.apiChangeMoneyLine(r, func(tx *store.Tx, ch *apiChange, cur *utsyn.MoneyLine) error {
+		return tx.DeleteMoneyLine(r.Context(), ch.org.ID, cur.ID)
 	})
 	return apiReply{}, err
 }
@@ -1511,11 +1491,7 @@ func apiSameActor(org string, err error) error {
 
 func (s *Server) apiCreateActor(r *http.Request) (apiReply, error) {
 	ctx := r.Context()
-	org, err := s.apiPathOrg(r)
-	if err != nil {
-		return apiReply{}, err
-	}
-	c, err := apiRequireRole(r, org.ID, utsyn.RoleContributor)
+	org, c, err := s.apiWriter(r, utsyn.RoleContributor)
 	if err != nil {
 		return apiReply{}, err
 	}
@@ -1537,73 +1513,61 @@ func (s *Server) apiCreateActor(r *http.Request) (apiReply, error) {
 	return apiReply{status: http.StatusCreated, body: toAPIActor(org.Slug, a), etag: apiETag(a.Version), location: apiActorPath(org.Slug, a.ID)}, nil
 }
 
-// apiChangeActor runs fn on an actor the caller may change (editors), in one transaction with the
-// check, and adds the actor as it is now to a stale version's conflict.
-func (s *Server) apiChangeActor(r *http.Request, fn func(tx *store.Tx, cur *utsyn.Actor) error) (*utsyn.Organisation, int64, error) {
+// apiChangeActor runs fn on an actor the caller may change (editors: an actor is shared by the
+// engagements that name it), in one transaction with the check, and adds the actor as it is
+// now to a stale version's conflict, or the one it would duplicate to that conflict.
+func (s *Server) apiChangeActor(r *http.Request, fn func(tx *store.Tx, ch *apiChange, cur *utsyn.Actor) error) (*apiChange, error) {
 	ctx := r.Context()
-	org, err := s.apiPathOrg(r)
+	ch, err := s.apiChangeOf(r, utsyn.RoleEditor, "actor")
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	c, err := apiRequireRole(r, org.ID, utsyn.RoleEditor)
-	if err != nil {
-		return nil, 0, err
-	}
-	id, err := apiPathID(r, "actor")
-	if err != nil {
-		return nil, 0, err
-	}
-	err = s.apiUpdate(ctx, c, func(tx *store.Tx) error {
-		cur, err := tx.FindActor(ctx, org.ID, id)
+	err = s.apiUpdate(ctx, ch.c, func(tx *store.Tx) error {
+		cur, err := tx.FindActor(ctx, ch.org.ID, ch.id)
 		if err != nil {
 			return err
 		}
-		return fn(tx, cur)
-	})
-	if utsyn.ErrorMessage(err) == errAPIStale.Message { // not a duplicate of another actor
-
-		if cur, ferr := s.db.FindActor(ctx, org.ID, id); ferr != nil {
-			err = ferr
-		} else {
-			err = &apiConflict{err: err, key: "current", value: toAPIActor(org.Slug, cur)}
+		if err := ch.deletable(r, cur.Version); err != nil {
+			return err
 		}
+		return fn(tx, ch, cur)
+	})
+	if utsyn.ErrorMessage(err) != errAPIStale.Message { // not stale: another refusal, or none
+		return ch, apiSameActor(ch.org.Slug, err)
 	}
-	return org, id, err
+	cur, ferr := s.db.FindActor(ctx, ch.org.ID, ch.id)
+	if ferr != nil {
+		return nil, ferr
+	}
+	return nil, &apiConflict{err: err, key: "current", value: toAPIActor(ch.org.Slug, cur)}
 }
 
 func (s *Server) apiUpdateActor(r *http.Request) (apiReply, error) {
 	ctx := r.Context()
-	body, err := apiReadBody(r)
-	if err != nil {
-		return apiReply{}, err
-	}
-	org, id, err := s.apiChangeActor(r, func(tx *store.Tx, cur *utsyn.Actor) error {
+	ch, err := s.apiChangeActor(r, func(tx *store.Tx, ch *apiChange, cur *utsyn.Actor) error {
 		in := &apiActorInput{}
 		if r.Method == http.MethodPatch {
 			in = toAPIActorInput(cur)
 		}
-		if err := apiDecode(body, in); err != nil {
-			return err
-		}
-		v, err := apiVersion(r, body, true)
-		if err != nil {
+		if err := apiDecode(ch.body, in); err != nil {
 			return err
 		}
 		a := in.actor(cur.OrgID)
-		a.ID, a.Version = cur.ID, v
+		var err error
+		if a.Version, err = ch.version(r); err != nil {
+			return err
+		}
+		a.ID = cur.ID
 		return tx.UpdateActor(ctx, a)
 	})
 	if err != nil {
-		if org != nil {
-			err = apiSameActor(org.Slug, err)
-		}
 		return apiReply{}, err
 	}
-	a, err := s.db.FindActor(ctx, org.ID, id)
+	a, err := s.db.FindActor(ctx, ch.org.ID, ch.id)
 	if err != nil {
 		return apiReply{}, err
 	}
-	return apiReply{body: toAPIActor(org.Slug, a), etag: apiETag(a.Version)}, nil
+	return apiReply{body: toAPIActor(ch.org.Slug, a), etag: apiETag(a.Version)}, nil
 }
 
 type apiEngagementRef struct {
@@ -1612,31 +1576,26 @@ type apiEngagementRef struct {
 	Links apiSelfLink `json:"links"`
 }
 
+// apiDeleteActor deletes an actor no engagement names; one in use is refused with the
+// engagements that name it.
 func (s *Server) apiDeleteActor(r *http.Request) (apiReply, error) {
 	ctx := r.Context()
-	v, err := apiVersion(r, nil, false)
-	if err != nil {
+	ch, err := s.apiChangeActor(r, func(tx *store.Tx, ch *apiChange, cur *utsyn.Actor) error {
+		return tx.DeleteActor(ctx, ch.org.ID, cur.ID)
+	})
+	if _, inUse := errors.AsType[*store.ActorInUseError](err); !inUse {
 		return apiReply{}, err
 	}
-	org, id, err := s.apiChangeActor(r, func(tx *store.Tx, cur *utsyn.Actor) error {
-		if v != 0 && v != cur.Version {
-			return errAPIStale
-		}
-		return tx.DeleteActor(ctx, cur.OrgID, cur.ID)
-	})
-	if _, inUse := errors.AsType[*store.ActorInUseError](err); inUse {
-		refs, ferr := s.db.EngagementsUsingActor(ctx, org.ID, id)
-		if ferr != nil {
-			return apiReply{}, ferr
-		}
-		lang := i18n.Negotiate(r.Header.Get("Accept-Language"))
-		var titles []string
-		list := []apiEngagementRef{}
-		for _, e := range refs {
-			titles = append(titles, e.Title.Get(string(lang)))
-			list = append(list, apiEngagementRef{ID: e.ID, Title: e.Title, Links: apiSelfLink{Self: apiEngagementPath(org.Slug, e.ID)}})
-		}
-		return apiReply{}, &apiConflict{err: err, key: "engagements", value: list, args: []any{"engagements", strings.Join(titles, "; ")}}
+	refs, ferr := s.db.EngagementsUsingActor(ctx, ch.org.ID, ch.id)
+	if ferr != nil {
+		return apiReply{}, ferr
 	}
-	return apiReply{}, err
+	lang := i18n.Negotiate(r.Header.Get("Accept-Language"))
+	var titles []string
+	list := []apiEngagementRef{}
+	for _, e := range refs {
+		titles = append(titles, e.Title.Get(string(lang)))
+		list = append(list, apiEngagementRef{ID: e.ID, Title: e.Title, Links: apiSelfLink{Self: apiEngagementPath(ch.org.Slug, e.ID)}})
+	}
+	return apiReply{}, &apiConflict{err: err, key: "engagements", value: list, args: []any{"engagements", strings.Join(titles, "; ")}}
 }

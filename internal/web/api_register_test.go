@@ -785,3 +785,199 @@ func registerMatrixIDs(t *testing.T, db *store.DB, ids map[string]string) {
 		t.Fatal(err)
 	}
 }
+
+// Every engagement comes once over the pages, in order, whatever the sort; the public see the
+// published ones only, the organisation's tokens all of them.
+func TestAPIRegisterPages(t *testing.T) {
+	doc := loadAPIDoc(t)
+	eachServer(t, func(t *testing.T, srv *httptest.Server, db *store.DB) {
+		ctx := context.Background()
+		org, err := db.FindOrganisation(ctx, demoOrg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reader := apiToken(t, db, "api-reader@example.org", utsyn.RoleReader)
+		other := addOrg(t, db, "agder")
+		otherAdmin := addUser(t, db, "agder", "api-agder@example.org", utsyn.RoleAdmin)
+		otherToken, _, err := auth.IssueToken(ctx, db, &utsyn.Principal{User: otherAdmin, OrgID: other.ID, Role: utsyn.RoleAdmin,
+			Label: otherAdmin.Email}, "test", utsyn.RoleAdmin, time.Now().Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		public := map[string]bool{}
+		err = db.UpdateAs(ctx, &utsyn.Principal{Label: "test"}, func(tx *store.Tx) error {
+			for i := range 10 {
+				e := &utsyn.Engagement{OrgID: org.ID, Kind: utsyn.KindVisit, Status: utsyn.StatusCompleted, Public: i%3 != 0,
+					Title: utsyn.NewText(fmt.Sprintf("Sidebesøk %02d", (i*7)%10), ""), Start: utsyn.MustDate(fmt.Sprintf("20%02d", 10+i%4))}
+				if err := tx.CreateEngagement(ctx, e); err != nil {
+					return err
+				}
+				public[e.Title["nb"]] = e.Public
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		schema := doc.response(t, "/engagements", "get", 200).schema
+		walk := func(query string, header ...string) []string {
+			t.Helper()
+			var seen []string
+			after := ""
+			for pages := 0; pages < 20; pages++ {
+				url := "/api/v1/engagements?q=sidebesøk&limit=3&" + query
+				if after != "" {
+					url += "&after=" + after
+				}
+				resp, body := request(t, srv, "GET", url, "", header...)
+				if resp.StatusCode != 200 {
+					t.Fatalf("GET %s: %d %s", url, resp.StatusCode, body)
+				}
+				v := decodeJSONBody(t, body)
+				if err := doc.validate(schema, v); err != nil {
+					t.Fatal(err)
+				}
+				seen = append(seen, titles(t, v)...)
+				next, _ := jsonAt(t, v, "next").(string)
+				if next == "" {
+					return seen
+				}
+				after = next
+			}
+			t.Fatal("the pages never end")
+			return nil
+		}
+		var all, published []string
+		for title, pub := range public {
+			all = append(all, title)
+			if pub {
+				published = append(published, title)
+			}
+		}
+		slices.Sort(all)
+		slices.Sort(published)
+		tests := []struct {
+			name   string
+			query  string
+			header []string
+			want   []string
+		}{
+			{"anonymous, by title", "org=rogaland&sort=title", nil, published},
+			{"another organisation, by title", "org=rogaland&sort=title", []string{"Authorization", "Bearer " + otherToken}, published},
+			{"the organisation, by title", "sort=title", []string{"Authorization", "Bearer " + reader}, all},
+		}
+		for _, tt := range tests {
+			if got := walk(tt.query, tt.header...); !slices.Equal(got, tt.want) {
+				t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+			}
+		}
+		for _, sort := range []string{"updated", "start"} {
+			got := walk("sort="+sort, "Authorization", "Bearer "+reader)
+			slices.Sort(got)
+			if !slices.Equal(got, all) {
+				t.Errorf("sort %s: %q over the pages, want each of %q once", sort, got, all)
+			}
+		}
+	})
+}
+
+// A refused write stores nothing; a write that works is in the audit trail under the token's
+// user, field by field.
+func TestAPIRegisterWritesAreAudited(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv *httptest.Server, db *store.DB) {
+		ctx := context.Background()
+		org, err := db.FindOrganisation(ctx, demoOrg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		editor := []string{"Authorization", "Bearer " + apiToken(t, db, "api-editor@example.org", utsyn.RoleEditor)}
+		base := "/api/v1/organisations/" + demoOrg
+		counts := func() []int {
+			var out []int
+			for _, table := range []string{"engagements", "actors", "money_lines", "engagement_partners", "engagement_external_ids", "audit_events"} {
+				n, err := db.Count(ctx, table)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, n)
+			}
+			return out
+		}
+		before := counts()
+		for _, bad := range []struct{ path, body string }{
+			{"/engagements", `{"kind": "project", "title": {"nb": "Revisjon"}, "status": "idea", "start": "2025", "end": "2024"}`},
+			{"/engagements", `{"kind": "project", "title": {"nb": "Revisjon"}, "status": "idea", "external_ids": {"cordis": "1"},
+				"partners": [{"role": "lead", "actor": {"id": 999999}}]}`},
+			{"/engagements", `{"kind": "project", "title": {"nb": "Revisjon"}, "status": "idea", "tags": "one"}`},
+			{"/actors", `{"name": "Revisjon AS", "country": "ZZ"}`},
+		} {
+			resp, body := request(t, srv, "POST", base+bad.path, bad.body, editor...)
+			if resp.StatusCode != 400 {
+				t.Errorf("POST %s %s: %d %s, want 400", bad.path, bad.body, resp.StatusCode, body)
+			}
+		}
+		if after := counts(); !slices.Equal(after, before) {
+			t.Errorf("refused writes changed the database: %v, then %v", before, after)
+		}
+
+		resp, body := request(t, srv, "POST", base+"/engagements", `{"kind": "arena", "title": {"nb": "Revisjonsforum"}, "status": "idea"}`, editor...)
+		if resp.StatusCode != 201 {
+			t.Fatalf("POST: %d %s", resp.StatusCode, body)
+		}
+		created := decodeJSONBody(t, body)
+		if loc := resp.Header.Get("Location"); loc != jsonAt(t, created, "links", "self") {
+			t.Errorf("Location %q, want the new engagement's path %q", loc, jsonAt(t, created, "links", "self"))
+		}
+		var id int64
+		fmt.Sscan(fmt.Sprint(jsonAt(t, created, "id")), &id)
+		resp, body = request(t, srv, "PATCH", resp.Header.Get("Location"), `{"status": "active"}`, headers(editor, []string{"If-Match", resp.Header.Get("ETag")})...)
+		if resp.StatusCode != 200 || resp.Header.Get("ETag") != `"2"` {
+			t.Fatalf("PATCH: %d, ETag %s: %s", resp.StatusCode, resp.Header.Get("ETag"), body)
+		}
+		events, err := db.ListEvents(ctx, store.EventFilter{OrgID: org.ID, Entity: "engagement", EntityID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		label := "api-editor@example.org (contract test)"
+		if len(events) != 2 || events[0].Action != "update" || events[1].Action != "create" || events[0].ActorLabel != label || events[1].ActorLabel != label {
+			t.Fatalf("audit trail %+v, want the creation and the change by %s", events, label)
+		}
+		if want := []utsyn.Change{{Field: "status", Before: "idea", After: "active"}}; !slices.Equal(events[0].Changes, want) {
+			t.Errorf("the change is recorded as %+v, want %+v", events[0].Changes, want)
+		}
+		resp, _ = request(t, srv, "DELETE", base+"/engagements/"+fmt.Sprint(id), "", editor...)
+		if resp.StatusCode != 204 {
+			t.Fatalf("DELETE: %d", resp.StatusCode)
+		}
+		events, _ = db.ListEvents(ctx, store.EventFilter{OrgID: org.ID, Entity: "engagement", EntityID: id, Action: "delete"})
+		if len(events) != 1 || events[0].ActorLabel != label {
+			t.Errorf("the deletion is not in the audit trail: %+v", events)
+		}
+	})
+}
+
+// PATCH changes what it names: a date can be cleared with null, a text keeps its other
+// languages, a list is replaced whole.
+func TestAPIRegisterPatch(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv *httptest.Server, db *store.DB) {
+		editor := []string{"Authorization", "Bearer " + apiToken(t, db, "api-editor@example.org", utsyn.RoleEditor)}
+		base := "/api/v1/organisations/" + demoOrg + "/engagements"
+		resp, body := request(t, srv, "POST", base, `{"kind": "project", "title": {"nb": "Lappeteppe", "en": "Patchwork"}, "status": "idea",
+			"start": "2024-02", "end": "2025", "tags": ["a", "b"], "sdgs": [3], "internal": {"unit": "Kultur", "responsible": null}}`, editor...)
+		if resp.StatusCode != 201 {
+			t.Fatalf("POST: %d %s", resp.StatusCode, body)
+		}
+		resp, body = request(t, srv, "PATCH", resp.Header.Get("Location"), `{"version": 1, "end": null, "title": {"nb": "Lappetepper"}, "tags": ["c"]}`, editor...)
+		if resp.StatusCode != 200 {
+			t.Fatalf("PATCH: %d %s", resp.StatusCode, body)
+		}
+		v := decodeJSONBody(t, body)
+		wantJSON(t, v, nil, "end")
+		wantJSON(t, v, "2024-02", "start")
+		wantJSON(t, v, map[string]any{"nb": "Lappetepper", "en": "Patchwork"}, "title")
+		wantJSON(t, v, []any{"c"}, "tags")
+		wantJSON(t, v, []any{json.Number("3")}, "sdgs")
+		wantJSON(t, v, "Kultur", "internal", "unit")
+		wantJSON(t, v, "api-editor@example.org", "internal", "responsible", "email") // null on POST: whoever registers it
+	})
+}
