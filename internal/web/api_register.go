@@ -530,7 +530,7 @@ func apiText(p *utsyn.Problems, field string, t utsyn.Text) utsyn.Text {
 	return out
 }
 
-// engagement turns the input into an engagement of the organisation, or says what is wrong
+// apiEngagementFrom turns the input into an engagement of the organisation, or says what is wrong
 // with it, field by field.
 func (s *Server) apiEngagementFrom(ctx context.Context, org *utsyn.Organisation, terms apiTerms, in *apiEngagementInput) (*utsyn.Engagement, error) {
 	var p utsyn.Problems
