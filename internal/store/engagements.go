@@ -42,7 +42,8 @@ func jsonText(v any) string {
 
 // searchText is everything full-text search looks in.
 func searchText(e *utsyn.Engagement) string {
-	parts := []string{e.Acronym, e.Programme, e.Call, e.Unit, strings.Join(e.Tags, " ")}
+	// Not the unit: it is internal, and anyone can search.
+	parts := []string{e.Acronym, e.Programme, e.Call, strings.Join(e.Tags, " ")}
 	for _, t := range []utsyn.Text{e.Title, e.Description} {
 		for _, lang := range []string{"nb", "en", "nn"} {
 			parts = append(parts, t[lang])

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -28,7 +29,8 @@ type DB struct {
 	now     func() time.Time
 	// stmts caches prepared read statements by their SQL: parsing a query costs SQLite more
 	// than running the small ones a page needs.
-	stmts sync.Map // string → *sql.Stmt
+	stmts  sync.Map // string → *sql.Stmt
+	cached atomic.Int64
 }
 
 // Open opens the database that dsn names: a postgres:// (or postgresql://) URL, or the path
@@ -181,9 +183,16 @@ func (db *DB) Count(ctx context.Context, table string) (int, error) {
 // reader runs reads on the read pool through cached prepared statements.
 type reader struct{ db *DB }
 
+// maxCachedStatements bounds the statement cache: queries built with values in their text
+// (lists of ids) would otherwise fill it without end. Past the bound, queries run unprepared.
+const maxCachedStatements = 512
+
 func (r reader) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if v, ok := r.db.stmts.Load(query); ok {
 		return v.(*sql.Stmt), nil
+	}
+	if r.db.cached.Load() >= maxCachedStatements {
+		return nil, errNotCached
 	}
 	st, err := r.db.read.PrepareContext(ctx, query)
 	if err != nil {
@@ -193,8 +202,11 @@ func (r reader) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 		st.Close()
 		return v.(*sql.Stmt), nil
 	}
+	r.db.cached.Add(1)
 	return st, nil
 }
+
+var errNotCached = errors.New("statement cache full")
 
 func (r reader) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return r.db.read.ExecContext(ctx, query, args...)
@@ -203,7 +215,7 @@ func (r reader) ExecContext(ctx context.Context, query string, args ...any) (sql
 func (r reader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	st, err := r.stmt(ctx, query)
 	if err != nil {
-		return nil, err
+		return r.db.read.QueryContext(ctx, query, args...) // carries the same error, or runs unprepared
 	}
 	return st.QueryContext(ctx, args...)
 }
