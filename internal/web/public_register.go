@@ -106,13 +106,27 @@ func (p *page) moneyView(s store.CurrencySum) moneyView {
 	case s.Converted:
 		m.NOK = p.money(s.NOK)
 	default:
-		years := make([]string, len(s.MissingYears))
-		for i, y := range s.MissingYears {
-			years[i] = strconv.Itoa(y)
-		}
-		m.Missing = p.T("work.funding.no_rate", "years", strings.Join(years, ", "))
+		m.Missing = p.T("work.funding.no_rate", "years", yearRanges(s.MissingYears))
 	}
 	return m
+}
+
+// yearRanges writes sorted years with runs joined: "2015–2020, 2022".
+func yearRanges(years []int) string {
+	var parts []string
+	for i := 0; i < len(years); {
+		j := i
+		for j+1 < len(years) && years[j+1] == years[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, strconv.Itoa(years[i])+"–"+strconv.Itoa(years[j]))
+		} else {
+			parts = append(parts, strconv.Itoa(years[i]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (p *page) money(m utsyn.Money) string { return i18n.FormatMoney(p.Lang, m.Amount(), m.Currency) }
