@@ -24,6 +24,7 @@ type page struct {
 	Actor     *utsyn.Principal // the signed-in person in Org, or nil when they have no role there
 	Crumbs    []crumb
 	Status    int
+	query     string // the request's query, for the language switch
 	cat       *i18n.Catalog
 	assetHash string
 	version   string
@@ -61,7 +62,13 @@ func (p *page) Href(parts ...string) string {
 }
 
 // AltHref is the same page in the other language.
-func (p *page) AltHref() string { return "/" + string(p.Lang.Other()) + p.Path }
+// The query is kept, so a filtered list stays filtered in the other language.
+func (p *page) AltHref() string {
+	if p.query != "" {
+		return "/" + string(p.Lang.Other()) + p.Path + "?" + p.query
+	}
+	return "/" + string(p.Lang.Other()) + p.Path
+}
 
 // AltLang is the other language.
 func (p *page) AltLang() i18n.Lang { return p.Lang.Other() }
@@ -175,6 +182,7 @@ func (s *Server) newPage(lang i18n.Lang, r *http.Request) *page {
 	p := &page{
 		Lang:      lang,
 		Path:      strings.TrimPrefix(r.URL.Path, "/"+string(lang)),
+		query:     r.URL.RawQuery,
 		cat:       s.cat,
 		assetHash: s.assetHash,
 		version:   s.version,
