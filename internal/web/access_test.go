@@ -58,6 +58,7 @@ func apiAccess(a access) bool {
 // routeCases lists every route. ids are filled in from the test's database.
 func routeCases(ids map[string]string) []routeCase {
 	const S, P = "/nb/rogaland/strategi/internasjonal-strategi", "/nb/rogaland/plan/utviklingsplan-2021-2024"
+	const E, A = "/nb/rogaland/engasjementer/999999", "/nb/rogaland/aktorer/999999" // the register: ids no record has
 	return []routeCase{
 		{pattern: "GET /healthz", path: "/healthz", access: forAnyone},
 		{pattern: "GET /readyz", path: "/readyz", access: forAnyone},
@@ -124,6 +125,41 @@ func routeCases(ids map[string]string) []routeCase {
 		{pattern: "POST {lang}/{org}/ordlister/{vocab}/ny", path: "/nb/rogaland/ordlister/roller/ny", form: url.Values{"key": {""}}, access: forEditor},
 		{pattern: "GET {lang}/{org}/ordlister/{vocab}/{id}/rediger", path: "/nb/rogaland/ordlister/roller/" + ids["term"] + "/rediger", access: forEditor},
 		{pattern: "POST {lang}/{org}/ordlister/{vocab}/{id}/rediger", path: "/nb/rogaland/ordlister/roller/" + ids["term"] + "/rediger", form: url.Values{"stamp": {"gammel"}}, access: forEditor},
+
+		// The engagement register (signed in). An id no record has: the rights are decided before
+		// the record is looked for (register_test.go tests them on real records).
+		{pattern: "GET {lang}/{org}/engasjementer/{$}", path: "/nb/rogaland/engasjementer/", access: forReader},
+		{pattern: "GET {lang}/{org}/engasjementer/mine", path: "/nb/rogaland/engasjementer/mine", access: forReader},
+		{pattern: "GET {lang}/{org}/engasjementer/eksport.csv", path: "/nb/rogaland/engasjementer/eksport.csv", access: forReader},
+		{pattern: "GET {lang}/{org}/engasjementer/eksport.xlsx", path: "/nb/rogaland/engasjementer/eksport.xlsx", access: forReader},
+		{pattern: "GET {lang}/{org}/engasjementer/ny", path: "/nb/rogaland/engasjementer/ny", access: forContributor},
+		{pattern: "POST {lang}/{org}/engasjementer/ny", path: "/nb/rogaland/engasjementer/ny", form: url.Values{"title_nb": {""}}, access: forContributor},
+		{pattern: "GET {lang}/{org}/engasjementer/{id}", path: E, access: forReader},
+		{pattern: "GET {lang}/{org}/engasjementer/{id}/historikk", path: E + "/historikk", access: forReader},
+		{pattern: "GET {lang}/{org}/engasjementer/{id}/rediger", path: E + "/rediger", access: forContributor},
+		{pattern: "POST {lang}/{org}/engasjementer/{id}/rediger", path: E + "/rediger", form: url.Values{"version": {"1"}}, access: forContributor},
+		{pattern: "GET {lang}/{org}/engasjementer/{id}/slett", path: E + "/slett", access: forContributor},
+		{pattern: "POST {lang}/{org}/engasjementer/{id}/slett", path: E + "/slett", form: url.Values{"version": {"1"}}, access: forContributor},
+		{pattern: "GET {lang}/{org}/engasjementer/{id}/partnere", path: E + "/partnere", access: forContributor},
+		{pattern: "POST {lang}/{org}/engasjementer/{id}/partnere", path: E + "/partnere", form: url.Values{"version": {"1"}}, access: forContributor},
+		{pattern: "POST {lang}/{org}/engasjementer/{id}/partnere/ny", path: E + "/partnere/ny", form: url.Values{"version": {"1"}}, access: forContributor},
+		{pattern: "POST {lang}/{org}/engasjementer/{id}/partnere/fjern", path: E + "/partnere/fjern", form: url.Values{"version": {"1"}}, access: forContributor},
+		{pattern: "GET {lang}/{org}/engasjementer/{id}/penger/ny", path: E + "/penger/ny", access: forContributor},
+		{pattern: "POST {lang}/{org}/engasjementer/{id}/penger/ny", path: E + "/penger/ny", form: url.Values{"year": {""}}, access: forContributor},
+		{pattern: "GET {lang}/{org}/engasjementer/{id}/penger/{line}/rediger", path: E + "/penger/999999/rediger", access: forContributor},
+		{pattern: "POST {lang}/{org}/engasjementer/{id}/penger/{line}/rediger", path: E + "/penger/999999/rediger", form: url.Values{"version": {"1"}}, access: forContributor},
+		{pattern: "GET {lang}/{org}/engasjementer/{id}/penger/{line}/slett", path: E + "/penger/999999/slett", access: forContributor},
+		{pattern: "POST {lang}/{org}/engasjementer/{id}/penger/{line}/slett", path: E + "/penger/999999/slett", form: url.Values{"version": {"1"}}, access: forContributor},
+		{pattern: "GET {lang}/{org}/aktorer/{$}", path: "/nb/rogaland/aktorer/", access: forReader},
+		{pattern: "GET {lang}/{org}/aktorer/ny", path: "/nb/rogaland/aktorer/ny", access: forContributor},
+		{pattern: "POST {lang}/{org}/aktorer/ny", path: "/nb/rogaland/aktorer/ny", form: url.Values{"name": {""}}, access: forContributor},
+		{pattern: "GET {lang}/{org}/aktorer/{id}", path: A, access: forReader},
+		{pattern: "GET {lang}/{org}/aktorer/{id}/rediger", path: A + "/rediger", access: forEditor},
+		{pattern: "POST {lang}/{org}/aktorer/{id}/rediger", path: A + "/rediger", form: url.Values{"version": {"1"}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/aktorer/{id}/slett", path: A + "/slett", access: forEditor},
+		{pattern: "POST {lang}/{org}/aktorer/{id}/slett", path: A + "/slett", form: url.Values{"version": {"1"}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/admin/valutakurser", path: "/nb/rogaland/admin/valutakurser", access: forAdmin},
+		{pattern: "POST {lang}/{org}/admin/valutakurser", path: "/nb/rogaland/admin/valutakurser", form: url.Values{"year": {""}}, access: forAdmin},
 
 		// Single sign-on.
 		{pattern: "GET /sso/callback", path: "/sso/callback?state=ukjent&code=x", access: forAnyone},

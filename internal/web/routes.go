@@ -89,6 +89,43 @@ func (s *Server) routes() *http.ServeMux {
 		mux.HandleFunc(post+"/{org}/ordlister/{vocab}/ny", s.page(s.member(utsyn.RoleEditor, s.createTerm)))
 		mux.HandleFunc(get+"/{org}/ordlister/{vocab}/{id}/rediger", s.page(s.member(utsyn.RoleEditor, s.editTerm)))
 		mux.HandleFunc(post+"/{org}/ordlister/{vocab}/{id}/rediger", s.page(s.member(utsyn.RoleEditor, s.updateTerm)))
+
+		// The engagement register (signed in): the list (readers; it ends in a slash, as
+		// /{org}/engasjementer would clash with /logg-inn/{org}), one's own, exports, each engagement
+		// and its history; registering (contributors) and changing one's own (editors: every one),
+		// with its partners and money; the actors; the exchange rates (administrators).
+		mux.HandleFunc(get+"/{org}/engasjementer/{$}", s.page(s.member(utsyn.RoleReader, s.engagementList)))
+		mux.HandleFunc(get+"/{org}/engasjementer/mine", s.page(s.member(utsyn.RoleReader, s.myEngagements)))
+		mux.HandleFunc(get+"/{org}/engasjementer/eksport.csv", s.page(s.member(utsyn.RoleReader, s.exportCSV)))
+		mux.HandleFunc(get+"/{org}/engasjementer/eksport.xlsx", s.page(s.member(utsyn.RoleReader, s.exportXLSX)))
+		mux.HandleFunc(get+"/{org}/engasjementer/ny", s.page(s.member(utsyn.RoleContributor, s.newEngagement)))
+		mux.HandleFunc(post+"/{org}/engasjementer/ny", s.page(s.member(utsyn.RoleContributor, s.createEngagement)))
+		mux.HandleFunc(get+"/{org}/engasjementer/{id}", s.page(s.member(utsyn.RoleReader, s.engagement)))
+		mux.HandleFunc(get+"/{org}/engasjementer/{id}/historikk", s.page(s.member(utsyn.RoleReader, s.engagementHistory)))
+		mux.HandleFunc(get+"/{org}/engasjementer/{id}/rediger", s.page(s.member(utsyn.RoleContributor, s.editEngagement)))
+		mux.HandleFunc(post+"/{org}/engasjementer/{id}/rediger", s.page(s.member(utsyn.RoleContributor, s.updateEngagement)))
+		mux.HandleFunc(get+"/{org}/engasjementer/{id}/slett", s.page(s.member(utsyn.RoleContributor, s.confirmDeleteEngagement)))
+		mux.HandleFunc(post+"/{org}/engasjementer/{id}/slett", s.page(s.member(utsyn.RoleContributor, s.deleteEngagement)))
+		mux.HandleFunc(get+"/{org}/engasjementer/{id}/partnere", s.page(s.member(utsyn.RoleContributor, s.partners)))
+		mux.HandleFunc(post+"/{org}/engasjementer/{id}/partnere", s.page(s.member(utsyn.RoleContributor, s.addPartner)))
+		mux.HandleFunc(post+"/{org}/engasjementer/{id}/partnere/ny", s.page(s.member(utsyn.RoleContributor, s.addNewPartner)))
+		mux.HandleFunc(post+"/{org}/engasjementer/{id}/partnere/fjern", s.page(s.member(utsyn.RoleContributor, s.removePartner)))
+		mux.HandleFunc(get+"/{org}/engasjementer/{id}/penger/ny", s.page(s.member(utsyn.RoleContributor, s.newMoneyLine)))
+		mux.HandleFunc(post+"/{org}/engasjementer/{id}/penger/ny", s.page(s.member(utsyn.RoleContributor, s.createMoneyLine)))
+		mux.HandleFunc(get+"/{org}/engasjementer/{id}/penger/{line}/rediger", s.page(s.member(utsyn.RoleContributor, s.editMoneyLine)))
+		mux.HandleFunc(post+"/{org}/engasjementer/{id}/penger/{line}/rediger", s.page(s.member(utsyn.RoleContributor, s.updateMoneyLine)))
+		mux.HandleFunc(get+"/{org}/engasjementer/{id}/penger/{line}/slett", s.page(s.member(utsyn.RoleContributor, s.confirmDeleteMoneyLine)))
+		mux.HandleFunc(post+"/{org}/engasjementer/{id}/penger/{line}/slett", s.page(s.member(utsyn.RoleContributor, s.deleteMoneyLine)))
+		mux.HandleFunc(get+"/{org}/aktorer/{$}", s.page(s.member(utsyn.RoleReader, s.actors)))
+		mux.HandleFunc(get+"/{org}/aktorer/ny", s.page(s.member(utsyn.RoleContributor, s.newActor)))
+		mux.HandleFunc(post+"/{org}/aktorer/ny", s.page(s.member(utsyn.RoleContributor, s.createActor)))
+		mux.HandleFunc(get+"/{org}/aktorer/{id}", s.page(s.member(utsyn.RoleReader, s.actor)))
+		mux.HandleFunc(get+"/{org}/aktorer/{id}/rediger", s.page(s.member(utsyn.RoleEditor, s.editActor)))
+		mux.HandleFunc(post+"/{org}/aktorer/{id}/rediger", s.page(s.member(utsyn.RoleEditor, s.updateActor)))
+		mux.HandleFunc(get+"/{org}/aktorer/{id}/slett", s.page(s.member(utsyn.RoleEditor, s.confirmDeleteActor)))
+		mux.HandleFunc(post+"/{org}/aktorer/{id}/slett", s.page(s.member(utsyn.RoleEditor, s.deleteActor)))
+		mux.HandleFunc(get+"/{org}/admin/valutakurser", s.page(s.member(utsyn.RoleAdmin, s.rates)))
+		mux.HandleFunc(post+"/{org}/admin/valutakurser", s.page(s.member(utsyn.RoleAdmin, s.setRate)))
 	}
 
 	// Single sign-on (OpenID Connect): one callback for the installation, outside the language
