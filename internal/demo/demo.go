@@ -288,7 +288,7 @@ func load(ctx context.Context, tx *store.Tx, src *source, lay *layout) error {
 			return err
 		}
 	}
-	return nil
+	return loadIndicators(ctx, tx, org.ID, lay.Strategy.Slug)
 }
 
 // noteText keeps an English note from the sources (their notes are written in English).

@@ -563,3 +563,23 @@ func (db *DB) milestones(ctx context.Context, where string, args ...any) ([]*uts
 	}
 	return out, nil
 }
+
+// ElementCodes maps the codes of a strategy's elements to their ids, within a transaction (for
+// loaders that build on a strategy they have just stored).
+func (tx *Tx) ElementCodes(ctx context.Context, orgID int64, strategySlug string) (map[string]int64, error) {
+	out := map[string]int64{}
+	err := eachRow(ctx, tx.tx, func(r *sql.Rows) error {
+		var code string
+		var id int64
+		if err := r.Scan(&code, &id); err != nil {
+			return err
+		}
+		out[code] = id
+		return nil
+	}, `SELECT el.code, el.id FROM elements el JOIN strategies s ON s.id = el.strategy_id
+		WHERE s.org_id = $1 AND s.slug = $2 AND el.code <> ''`, orgID, strategySlug)
+	if err != nil {
+		return nil, fmt.Errorf("element codes: %w", err)
+	}
+	return out, nil
+}

@@ -167,6 +167,54 @@ func routeCases(ids map[string]string) []routeCase {
 		{pattern: "GET {lang}/{org}/admin/sso", path: "/nb/rogaland/admin/sso", access: forAdmin},
 		{pattern: "POST {lang}/{org}/admin/sso", path: "/nb/rogaland/admin/sso", form: url.Values{"issuer": {""}}, access: forAdmin},
 
+		// Follow-up. Writes that pass the permission check fail on what they send (422) or on a
+		// stale version (409), so that every caller finds the same records. "own" is the
+		// contributor's engagement, "others" one they are not responsible for.
+		{pattern: "GET {lang}/{org}/oppfolging/{$}", path: "/nb/rogaland/oppfolging/", access: forReader},
+		{pattern: "GET {lang}/{org}/oppfolging/forfalte", path: "/nb/rogaland/oppfolging/forfalte", access: forReader},
+		{pattern: "GET {lang}/{org}/oppfolging/strategi/{slug}", path: "/nb/rogaland/oppfolging/strategi/internasjonal-strategi", access: forReader},
+		{pattern: "GET {lang}/{org}/oppfolging/strategi/{slug}/regler", path: "/nb/rogaland/oppfolging/strategi/internasjonal-strategi/regler", access: forEditor},
+		{pattern: "POST {lang}/{org}/oppfolging/strategi/{slug}/regler", path: "/nb/rogaland/oppfolging/strategi/internasjonal-strategi/regler", form: url.Values{"version": {"999"}, "rule": {"weighted"}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/oppfolging/element/{id}", path: "/nb/rogaland/oppfolging/element/" + ids["element"], access: forReader},
+		{pattern: "GET {lang}/{org}/oppfolging/element/{id}/oppdatering", path: "/nb/rogaland/oppfolging/element/" + ids["element"] + "/oppdatering", access: forEditor},
+		{pattern: "POST {lang}/{org}/oppfolging/element/{id}/oppdatering", path: "/nb/rogaland/oppfolging/element/" + ids["element"] + "/oppdatering", form: url.Values{"status": {""}}, access: forEditor},
+		{pattern: "POST {lang}/{org}/oppfolging/element/{id}/ingen-endring", path: "/nb/rogaland/oppfolging/element/" + ids["element"] + "/ingen-endring", access: forEditor},
+		{pattern: "GET {lang}/{org}/oppfolging/element/{id}/innstillinger", path: "/nb/rogaland/oppfolging/element/" + ids["element"] + "/innstillinger", access: forEditor},
+		{pattern: "POST {lang}/{org}/oppfolging/element/{id}/innstillinger", path: "/nb/rogaland/oppfolging/element/" + ids["element"] + "/innstillinger", form: url.Values{"version": {"999"}, "weight": {"1"}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/oppfolging/element/{id}/milepel/ny", path: "/nb/rogaland/oppfolging/element/" + ids["element"] + "/milepel/ny", access: forEditor},
+		{pattern: "POST {lang}/{org}/oppfolging/element/{id}/milepel/ny", path: "/nb/rogaland/oppfolging/element/" + ids["element"] + "/milepel/ny", form: url.Values{"title": {""}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/oppfolging/engasjement/{id}", path: "/nb/rogaland/oppfolging/engasjement/" + ids["others"], access: forReader},
+		{pattern: "GET {lang}/{org}/oppfolging/engasjement/{id}/oppdatering", path: "/nb/rogaland/oppfolging/engasjement/" + ids["own"] + "/oppdatering", access: forContributor},
+		{pattern: "GET {lang}/{org}/oppfolging/engasjement/{id}/oppdatering", path: "/nb/rogaland/oppfolging/engasjement/" + ids["others"] + "/oppdatering", access: forEditor},
+		{pattern: "POST {lang}/{org}/oppfolging/engasjement/{id}/oppdatering", path: "/nb/rogaland/oppfolging/engasjement/" + ids["own"] + "/oppdatering", form: url.Values{"status": {""}}, access: forContributor},
+		{pattern: "POST {lang}/{org}/oppfolging/engasjement/{id}/oppdatering", path: "/nb/rogaland/oppfolging/engasjement/" + ids["others"] + "/oppdatering", form: url.Values{"status": {""}}, access: forEditor},
+		{pattern: "POST {lang}/{org}/oppfolging/engasjement/{id}/ingen-endring", path: "/nb/rogaland/oppfolging/engasjement/" + ids["own"] + "/ingen-endring", access: forContributor},
+		{pattern: "POST {lang}/{org}/oppfolging/engasjement/{id}/ingen-endring", path: "/nb/rogaland/oppfolging/engasjement/" + ids["others"] + "/ingen-endring", access: forEditor},
+		{pattern: "GET {lang}/{org}/oppfolging/engasjement/{id}/innstillinger", path: "/nb/rogaland/oppfolging/engasjement/" + ids["own"] + "/innstillinger", access: forContributor},
+		{pattern: "GET {lang}/{org}/oppfolging/engasjement/{id}/innstillinger", path: "/nb/rogaland/oppfolging/engasjement/" + ids["others"] + "/innstillinger", access: forEditor},
+		{pattern: "POST {lang}/{org}/oppfolging/engasjement/{id}/innstillinger", path: "/nb/rogaland/oppfolging/engasjement/" + ids["own"] + "/innstillinger", form: url.Values{"version": {"999"}}, access: forContributor},
+		{pattern: "POST {lang}/{org}/oppfolging/engasjement/{id}/innstillinger", path: "/nb/rogaland/oppfolging/engasjement/" + ids["others"] + "/innstillinger", form: url.Values{"version": {"999"}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/oppfolging/engasjement/{id}/milepel/ny", path: "/nb/rogaland/oppfolging/engasjement/" + ids["own"] + "/milepel/ny", access: forContributor},
+		{pattern: "GET {lang}/{org}/oppfolging/engasjement/{id}/milepel/ny", path: "/nb/rogaland/oppfolging/engasjement/" + ids["others"] + "/milepel/ny", access: forEditor},
+		{pattern: "POST {lang}/{org}/oppfolging/engasjement/{id}/milepel/ny", path: "/nb/rogaland/oppfolging/engasjement/" + ids["own"] + "/milepel/ny", form: url.Values{"title": {""}}, access: forContributor},
+		{pattern: "POST {lang}/{org}/oppfolging/engasjement/{id}/milepel/ny", path: "/nb/rogaland/oppfolging/engasjement/" + ids["others"] + "/milepel/ny", form: url.Values{"title": {""}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/oppfolging/milepel/{id}/rediger", path: "/nb/rogaland/oppfolging/milepel/" + ids["ownMilestone"] + "/rediger", access: forContributor},
+		{pattern: "GET {lang}/{org}/oppfolging/milepel/{id}/rediger", path: "/nb/rogaland/oppfolging/milepel/" + ids["othersMilestone"] + "/rediger", access: forEditor},
+		{pattern: "POST {lang}/{org}/oppfolging/milepel/{id}/rediger", path: "/nb/rogaland/oppfolging/milepel/" + ids["ownMilestone"] + "/rediger", form: url.Values{"version": {"999"}}, access: forContributor},
+		{pattern: "POST {lang}/{org}/oppfolging/milepel/{id}/rediger", path: "/nb/rogaland/oppfolging/milepel/" + ids["othersMilestone"] + "/rediger", form: url.Values{"version": {"999"}}, access: forEditor},
+		{pattern: "POST {lang}/{org}/oppfolging/milepel/{id}/ferdig", path: "/nb/rogaland/oppfolging/milepel/" + ids["ownMilestone"] + "/ferdig", form: url.Values{"version": {"999"}}, access: forContributor},
+		{pattern: "POST {lang}/{org}/oppfolging/milepel/{id}/ferdig", path: "/nb/rogaland/oppfolging/milepel/" + ids["othersMilestone"] + "/ferdig", form: url.Values{"version": {"999"}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/oppfolging/indikatorer/{$}", path: "/nb/rogaland/oppfolging/indikatorer/", access: forReader},
+		{pattern: "GET {lang}/{org}/oppfolging/indikatorer/ny", path: "/nb/rogaland/oppfolging/indikatorer/ny", access: forEditor},
+		{pattern: "POST {lang}/{org}/oppfolging/indikatorer/ny", path: "/nb/rogaland/oppfolging/indikatorer/ny", form: url.Values{"name_nb": {""}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/oppfolging/indikatorer/{id}", path: "/nb/rogaland/oppfolging/indikatorer/" + ids["indicator"], access: forReader},
+		{pattern: "GET {lang}/{org}/oppfolging/indikatorer/{id}/rediger", path: "/nb/rogaland/oppfolging/indikatorer/" + ids["indicator"] + "/rediger", access: forEditor},
+		{pattern: "POST {lang}/{org}/oppfolging/indikatorer/{id}/rediger", path: "/nb/rogaland/oppfolging/indikatorer/" + ids["indicator"] + "/rediger", form: url.Values{"version": {"999"}}, access: forEditor},
+		{pattern: "GET {lang}/{org}/oppfolging/indikatorer/{id}/verdi", path: "/nb/rogaland/oppfolging/indikatorer/" + ids["indicator"] + "/verdi", access: forEditor},
+		{pattern: "POST {lang}/{org}/oppfolging/indikatorer/{id}/verdi", path: "/nb/rogaland/oppfolging/indikatorer/" + ids["indicator"] + "/verdi", form: url.Values{"period": {""}}, access: forEditor},
+		{pattern: "GET /api/v1/indicators", path: "/api/v1/indicators?org=rogaland", access: forAPI},
+		{pattern: "GET /api/v1/organisations/{org}/indicators", path: "/api/v1/organisations/rogaland/indicators", access: forAPI},
+
 		// Last, as it ends the sessions the matrix uses.
 		{pattern: "POST {lang}/logg-ut", path: "/nb/logg-ut", access: forAnyone},
 
@@ -306,6 +354,7 @@ func TestPermissionMatrix(t *testing.T) {
 			browsers[a.name] = b
 		}
 		registerMatrixIDs(t, db, ids)
+		followupMatrixIDs(t, db, ids)
 		for _, c := range routeCases(ids) {
 			for _, a := range matrixActors {
 				t.Run(c.pattern+" as "+a.name, func(t *testing.T) {

@@ -251,6 +251,9 @@ func TestAPIContract(t *testing.T) {
 		register := registerAPICases(t, srv, db, token) // adds a second organisation: after the cases that count them
 		run(register)
 		cases = append(cases, register...)
+		indicators := indicatorAPICases(t, db)
+		run(indicators)
+		cases = append(cases, indicators...)
 
 		// A token that is not one: every data route refuses it with 401, and says why.
 		for _, c := range cases {

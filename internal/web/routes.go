@@ -169,6 +169,49 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("PATCH /api/v1/organisations/{org}/actors/{id}", s.apiRegister(s.apiUpdateActor))
 	mux.HandleFunc("DELETE /api/v1/organisations/{org}/actors/{id}", s.apiRegister(s.apiDeleteActor))
 
+	// Follow-up (followup.go, indicators.go): for the organisation's readers, the overview, the
+	// overdue updates, each strategy's roll-up, each engagement's and element's status updates and
+	// milestones, and the indicators. Contributors post on the engagements they are responsible
+	// for, editors on everything (the handlers check it); editors set rules and indicators.
+	for _, lang := range i18n.Langs {
+		l := "/" + string(lang)
+		get, post := "GET "+l, "POST "+l
+		mux.HandleFunc(get+"/{org}/oppfolging/{$}", s.page(s.member(utsyn.RoleReader, s.followupHome)))
+		mux.HandleFunc(get+"/{org}/oppfolging/forfalte", s.page(s.member(utsyn.RoleReader, s.overdueUpdates)))
+		mux.HandleFunc(get+"/{org}/oppfolging/strategi/{slug}", s.page(s.member(utsyn.RoleReader, s.followupStrategy)))
+		mux.HandleFunc(get+"/{org}/oppfolging/strategi/{slug}/regler", s.page(s.member(utsyn.RoleEditor, s.rollupForm)))
+		mux.HandleFunc(post+"/{org}/oppfolging/strategi/{slug}/regler", s.page(s.member(utsyn.RoleEditor, s.saveRollup)))
+		mux.HandleFunc(get+"/{org}/oppfolging/element/{id}", s.page(s.member(utsyn.RoleReader, s.followupItem(itemElement))))
+		mux.HandleFunc(get+"/{org}/oppfolging/element/{id}/oppdatering", s.page(s.member(utsyn.RoleEditor, s.updateForm(itemElement))))
+		mux.HandleFunc(post+"/{org}/oppfolging/element/{id}/oppdatering", s.page(s.member(utsyn.RoleEditor, s.createUpdate(itemElement))))
+		mux.HandleFunc(post+"/{org}/oppfolging/element/{id}/ingen-endring", s.page(s.member(utsyn.RoleEditor, s.noChange(itemElement))))
+		mux.HandleFunc(get+"/{org}/oppfolging/element/{id}/innstillinger", s.page(s.member(utsyn.RoleEditor, s.settingsForm(itemElement))))
+		mux.HandleFunc(post+"/{org}/oppfolging/element/{id}/innstillinger", s.page(s.member(utsyn.RoleEditor, s.saveSettings(itemElement))))
+		mux.HandleFunc(get+"/{org}/oppfolging/element/{id}/milepel/ny", s.page(s.member(utsyn.RoleEditor, s.newMilestone(itemElement))))
+		mux.HandleFunc(post+"/{org}/oppfolging/element/{id}/milepel/ny", s.page(s.member(utsyn.RoleEditor, s.createMilestone(itemElement))))
+		mux.HandleFunc(get+"/{org}/oppfolging/engasjement/{id}", s.page(s.member(utsyn.RoleReader, s.followupItem(itemEngagement))))
+		mux.HandleFunc(get+"/{org}/oppfolging/engasjement/{id}/oppdatering", s.page(s.member(utsyn.RoleContributor, s.updateForm(itemEngagement))))
+		mux.HandleFunc(post+"/{org}/oppfolging/engasjement/{id}/oppdatering", s.page(s.member(utsyn.RoleContributor, s.createUpdate(itemEngagement))))
+		mux.HandleFunc(post+"/{org}/oppfolging/engasjement/{id}/ingen-endring", s.page(s.member(utsyn.RoleContributor, s.noChange(itemEngagement))))
+		mux.HandleFunc(get+"/{org}/oppfolging/engasjement/{id}/innstillinger", s.page(s.member(utsyn.RoleContributor, s.settingsForm(itemEngagement))))
+		mux.HandleFunc(post+"/{org}/oppfolging/engasjement/{id}/innstillinger", s.page(s.member(utsyn.RoleContributor, s.saveSettings(itemEngagement))))
+		mux.HandleFunc(get+"/{org}/oppfolging/engasjement/{id}/milepel/ny", s.page(s.member(utsyn.RoleContributor, s.newMilestone(itemEngagement))))
+		mux.HandleFunc(post+"/{org}/oppfolging/engasjement/{id}/milepel/ny", s.page(s.member(utsyn.RoleContributor, s.createMilestone(itemEngagement))))
+		mux.HandleFunc(get+"/{org}/oppfolging/milepel/{id}/rediger", s.page(s.member(utsyn.RoleContributor, s.editMilestone)))
+		mux.HandleFunc(post+"/{org}/oppfolging/milepel/{id}/rediger", s.page(s.member(utsyn.RoleContributor, s.updateMilestone)))
+		mux.HandleFunc(post+"/{org}/oppfolging/milepel/{id}/ferdig", s.page(s.member(utsyn.RoleContributor, s.tickMilestone)))
+		mux.HandleFunc(get+"/{org}/oppfolging/indikatorer/{$}", s.page(s.member(utsyn.RoleReader, s.indicatorList)))
+		mux.HandleFunc(get+"/{org}/oppfolging/indikatorer/ny", s.page(s.member(utsyn.RoleEditor, s.newIndicator)))
+		mux.HandleFunc(post+"/{org}/oppfolging/indikatorer/ny", s.page(s.member(utsyn.RoleEditor, s.createIndicator)))
+		mux.HandleFunc(get+"/{org}/oppfolging/indikatorer/{id}", s.page(s.member(utsyn.RoleReader, s.indicator)))
+		mux.HandleFunc(get+"/{org}/oppfolging/indikatorer/{id}/rediger", s.page(s.member(utsyn.RoleEditor, s.editIndicator)))
+		mux.HandleFunc(post+"/{org}/oppfolging/indikatorer/{id}/rediger", s.page(s.member(utsyn.RoleEditor, s.updateIndicator)))
+		mux.HandleFunc(get+"/{org}/oppfolging/indikatorer/{id}/verdi", s.page(s.member(utsyn.RoleEditor, s.valueForm)))
+		mux.HandleFunc(post+"/{org}/oppfolging/indikatorer/{id}/verdi", s.page(s.member(utsyn.RoleEditor, s.createValue)))
+	}
+	mux.HandleFunc("GET /api/v1/indicators", s.api(s.apiIndicators))
+	mux.HandleFunc("GET /api/v1/organisations/{org}/indicators", s.api(s.apiIndicators))
+
 	mux.HandleFunc("/", s.notFound)
 	return mux
 }
