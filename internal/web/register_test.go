@@ -192,6 +192,10 @@ func TestRegisterProjectFlow(t *testing.T) {
 			t.Fatal("P2 has no parent in the demo strategy")
 		}
 
+		roles, err := db.ListTerms(context.Background(), env.org.ID, utsyn.VocabRole)
+		if err != nil || len(roles) < 2 {
+			t.Fatalf("the demo's roles: %v, %v", roles, err)
+		}
 		body := get200(t, c, reg+"/ny")
 		mustContain(t, "the new-engagement form", body, "Type engasjement", "Tittel (bokmål)", "Status og periode", "Kobling til strategien",
 			`<legend><span class="legend-heading">Medlemskap</span></legend>`, "Årlig kontingent")
@@ -203,6 +207,7 @@ func TestRegisterProjectFlow(t *testing.T) {
 			"external_keep_eu": {"H2SEA-2024"}, "primary": {id64(priority.ID)}, "elements": {id64(subGoal.ID)}, "sdgs": {"7", "14"},
 			"tags": {"hydrogen, sjøfart"}, "public": {"1"}, "link_url_0": {"https://example.org/h2sea"}, "link_label_0": {"Prosjektets nettsted"},
 			"link_url_1": {""}, "link_label_1": {""}, "fee_currency": {"NOK"}, "seat_kind_0": {"political"}, "seat_kind_1": {"political"},
+			"role": {id64(roles[0].ID)},
 		}
 		resp, body := c.post(reg+"/ny", form)
 		id := createdID(t, resp, body)
@@ -284,11 +289,11 @@ func TestRegisterProjectFlow(t *testing.T) {
 		// Every filter finds it; a filter that does not fit does not.
 		for _, q := range []string{"q=hydrogenferjer", "q=H2SEA", "type=project&status=application", "land=DE", "element=" + id64(above.ID),
 			"element=" + id64(priority.ID), "ar=2025", "ansvarlig=" + id64(env.contributorU.ID), "program=" + url.QueryEscape("Interreg Nordsjøen"),
-			"q=hydrogen&sorter=title", "q=hydrogen&sorter=start"} {
+			"q=hydrogen&sorter=title", "q=hydrogen&sorter=start", "rolle=" + id64(roles[0].ID)} {
 			body := get200(t, env.reader, reg+"/?"+q)
 			mustContain(t, "the list filtered by "+q, body, `href="`+base+`"`)
 		}
-		for _, q := range []string{"ar=2030", "type=membership", "land=SE", "q=hydrogen&status=running"} {
+		for _, q := range []string{"ar=2030", "type=membership", "land=SE", "q=hydrogen&status=running", "rolle=" + id64(roles[1].ID)} {
 			body := get200(t, env.reader, reg+"/?"+q)
 			mustLack(t, "the list filtered by "+q, body, `href="`+base+`"`)
 		}

@@ -1,0 +1,412 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/utsyn/utsyn"
+	"github.com/utsyn/utsyn/internal/i18n"
+	"github.com/utsyn/utsyn/internal/places"
+	"github.com/utsyn/utsyn/internal/store"
+)
+
+// The register's list, with its filter and keyset pages, and the page of one engagement.
+
+// The list
+
+// regListFilter is the register list's query: what the filter form sends.
+type regListFilter struct {
+	Kind, Status, Element, Country, Programme, Role, Year, Responsible, Query, Sort string
+	After                                                                           string
+	Page                                                                            int
+}
+
+// The query parameters of the list, in Norwegian like its path.
+const (
+	qKind, qStatus, qElement, qCountry, qProgramme = "type", "status", "element", "land", "program"
+	qRole, qYear, qResponsible, qQuery, qSort      = "rolle", "ar", "ansvarlig", "q", "sorter"
+	qAfter, qPage                                  = "etter", "side"
+)
+
+func readListFilter(r *http.Request) regListFilter {
+	q := r.URL.Query()
+	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
+	lf := regListFilter{Kind: get(qKind), Status: get(qStatus), Element: get(qElement), Country: get(qCountry),
+		Programme: get(qProgramme), Role: get(qRole), Year: get(qYear), Responsible: get(qResponsible), Query: get(qQuery),
+		Sort: get(qSort), After: get(qAfter), Page: 1}
+	if n, err := strconv.Atoi(get(qPage)); err == nil && n > 1 && n < 100000 {
+		lf.Page = n
+	}
+	return lf
+}
+
+// values is the filter as a query, without the cursor.
+func (lf regListFilter) values() url.Values {
+	v := url.Values{}
+	for k, s := range map[string]string{qKind: lf.Kind, qStatus: lf.Status, qElement: lf.Element, qCountry: lf.Country,
+		qProgramme: lf.Programme, qRole: lf.Role, qYear: lf.Year, qResponsible: lf.Responsible, qQuery: lf.Query, qSort: lf.Sort} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	return v
+}
+
+// filtered reports whether the filter selects anything less than everything.
+func (lf regListFilter) filtered() bool {
+	v := lf.values()
+	v.Del(qSort)
+	return len(v) > 0
+}
+
+// storeFilter turns the list's query into the store's filter. A value that is not one (an
+// unknown kind, a year that is not a number) is named in the problems, and left out.
+func (lf regListFilter) storeFilter(p *page, c *registerChoices, mine bool) (store.EngagementFilter, map[string]string) {
+	f := store.EngagementFilter{OrgID: p.Org.ID, Query: lf.Query, Sort: lf.Sort, After: lf.After, Count: true}
+	problems := map[string]string{}
+	if lf.Kind != "" {
+		if slices.Contains(utsyn.EngagementKinds, lf.Kind) {
+			f.Kinds = []string{lf.Kind}
+		} else {
+			problems[qKind] = p.T("register.error.kind")
+		}
+	}
+	if lf.Status != "" {
+		if slices.Contains(utsyn.EngagementStatuses, lf.Status) {
+			f.Statuses = []string{lf.Status}
+		} else {
+			problems[qStatus] = p.T("register.error.status")
+		}
+	}
+	if lf.Element != "" {
+		id, _ := strconv.ParseInt(lf.Element, 10, 64)
+		if tree, el := c.findElement(id); el != nil {
+			for _, x := range store.Subtree(tree, el.ID) { // the element and everything under it
+				f.ElementIDs = append(f.ElementIDs, x.ID)
+			}
+		} else {
+			problems[qElement] = p.T("error.reference")
+		}
+	}
+	if lf.Country != "" {
+		if cc, ok := places.Lookup(lf.Country); ok {
+			f.Country = cc.Code
+		} else {
+			problems[qCountry] = p.T("register.error.country")
+		}
+	}
+	f.Programme = lf.Programme
+	if lf.Role != "" {
+		id, _ := strconv.ParseInt(lf.Role, 10, 64)
+		if c.termName(p, id) != "" {
+			f.RoleTermID = id
+		} else {
+			problems[qRole] = p.T("error.reference")
+		}
+	}
+	if lf.Year != "" {
+		if y, err := strconv.Atoi(lf.Year); err == nil && y >= 1990 && y <= 2100 {
+			f.Year = y
+		} else {
+			problems[qYear] = p.T("error.year")
+		}
+	}
+	if mine {
+		f.Responsible = p.Actor.User.ID
+	} else if lf.Responsible != "" {
+		id, _ := strconv.ParseInt(lf.Responsible, 10, 64)
+		if c.userName(id) != "" {
+			f.Responsible = id
+		} else {
+			problems[qResponsible] = p.T("error.reference")
+		}
+	}
+	if !slices.Contains([]string{"", "updated", "title", "start"}, lf.Sort) {
+		f.Sort = ""
+		problems[qSort] = p.T("error.sort")
+	}
+	return f, problems
+}
+
+// registerPage is the register's list (register-list.html), of everything or of the signed-in
+// person's engagements.
+type registerPage struct {
+	*page
+	Heading, Lead, Notice    string
+	Mine                     bool
+	Base                     string // the list's own path
+	Filter                   regListFilter
+	Problems                 map[string]string
+	Filtered                 bool
+	Controls                 []rfield // the filter's fields
+	Items                    []regListItem
+	Total, PageNo            int
+	NextHref, FirstHref      string
+	ExportCSV, ExportXLSX    string
+	AllHref, MineHref, Count string
+	NewHref                  string
+}
+
+// regListItem is one engagement in the list.
+type regListItem struct {
+	*utsyn.Engagement
+	Href, Name, Period, Updated string
+	PartnerNames                string
+}
+
+func (s *Server) engagementList(w http.ResponseWriter, r *http.Request, p *page) error {
+	return s.registerList(w, r, p, false)
+}
+
+func (s *Server) myEngagements(w http.ResponseWriter, r *http.Request, p *page) error {
+	if p.Actor.User == nil {
+		return &utsyn.Error{Code: utsyn.EFORBIDDEN, Message: "error.forbidden"}
+	}
+	return s.registerList(w, r, p, true)
+}
+
+func (s *Server) registerList(w http.ResponseWriter, r *http.Request, p *page, mine bool) error {
+	ctx := r.Context()
+	c, err := s.registerChoices(ctx, p.Org.ID)
+	if err != nil {
+		return err
+	}
+	lf := readListFilter(r)
+	filter, problems := lf.storeFilter(p, c, mine)
+	base := registerBase(p)
+	rp := &registerPage{page: p, Mine: mine, Filter: lf, Problems: problems, Filtered: lf.filtered(), PageNo: lf.Page,
+		Base: base + "/", AllHref: base + "/", MineHref: base + "/mine", NewHref: base + "/ny", Notice: noticeOf(r, p)}
+	if mine {
+		rp.Base = base + "/mine"
+		rp.Heading, rp.Lead = p.T("register.mine.title"), p.T("register.mine.lead")
+	} else {
+		rp.Heading, rp.Lead = p.T("register.title"), p.T("register.lead")
+	}
+	page, err := s.db.ListEngagements(ctx, filter)
+	if utsyn.ErrorCode(err) == utsyn.EINVALID && lf.After != "" {
+		return &utsyn.Error{Code: utsyn.EINVALID, Message: "register.error.cursor"}
+	} else if err != nil {
+		return err
+	}
+	rp.Total = page.Total
+	for _, e := range page.Items {
+		item := regListItem{Engagement: e, Href: engagementBase(p, e.ID), Name: engagementName(p, e), Period: p.Period(e.Start, e.End),
+			Updated: i18n.FormatDateShort(p.Lang, e.UpdatedAt.In(oslo))}
+		var names []string
+		for _, pa := range e.Partners {
+			names = append(names, pa.Actor.Name)
+		}
+		item.PartnerNames = strings.Join(names, ", ")
+		rp.Items = append(rp.Items, item)
+	}
+	q := lf.values()
+	if page.Next != "" {
+		next := lf.values()
+		next.Set(qAfter, page.Next)
+		next.Set(qPage, strconv.Itoa(lf.Page+1))
+		rp.NextHref = rp.Base + "?" + next.Encode()
+	}
+	if lf.After != "" {
+		rp.FirstHref = rp.Base
+		if len(q) > 0 {
+			rp.FirstHref += "?" + q.Encode()
+		}
+	}
+	if mine {
+		q.Set(qResponsible, strconv.FormatInt(p.Actor.User.ID, 10))
+	}
+	rp.ExportCSV, rp.ExportXLSX = base+"/eksport.csv", base+"/eksport.xlsx"
+	if len(q) > 0 {
+		rp.ExportCSV += "?" + q.Encode()
+		rp.ExportXLSX += "?" + q.Encode()
+	}
+	if rp.Total == 1 {
+		rp.Count = p.T("register.count.one")
+	} else {
+		rp.Count = p.T("register.count", "count", i18n.FormatInt(p.Lang, int64(rp.Total)))
+	}
+	rp.Controls = filterControls(p, lf, problems, c, mine)
+	rp.Title = rp.Heading
+	if lf.Page > 1 {
+		rp.Title = p.T("register.page_title", "title", rp.Heading, "page", lf.Page)
+	}
+	rp.Crumbs = []crumb{{Label: p.S(p.Org.Name), Href: p.Href(p.Org.Slug)}, {Label: rp.Heading}}
+	s.render(w, r, "register-list", http.StatusOK, rp)
+	return nil
+}
+
+// filterControls are the filter form's fields, with what the reader chose.
+func filterControls(p *page, lf regListFilter, problems map[string]string, c *registerChoices, mine bool) []rfield {
+	f := newEform(nil)
+	for k, v := range map[string]string{qKind: lf.Kind, qStatus: lf.Status, qElement: lf.Element, qCountry: lf.Country,
+		qProgramme: lf.Programme, qRole: lf.Role, qYear: lf.Year, qResponsible: lf.Responsible, qQuery: lf.Query, qSort: lf.Sort} {
+		f.Values[k] = v
+	}
+	for k, msg := range problems {
+		f.Fail(k, msg)
+	}
+	b := &rbuilder{p: p, f: f}
+	all := p.T("register.filter.all")
+	b.add(rfield{Name: qQuery, Label: p.T("register.filter.query"), Hint: p.T("register.filter.query_hint"), Type: "search"})
+	b.choose(qKind, "register.field.kind", "", kindOptions(p, all))
+	b.choose(qStatus, "register.field.status", "", statusOptions(p, all))
+	b.add(rfield{Name: qElement, Label: p.T("register.filter.element"), Hint: p.T("register.filter.element_hint"), Type: "select",
+		Options: []ropt{{Value: "", Label: all}}, Groups: c.elementGroups(p)})
+	countries := []ropt{{Value: "", Label: all}}
+	codes := slices.Clone(c.inUse.Countries)
+	if lf.Country != "" && !slices.Contains(codes, lf.Country) {
+		codes = append(codes, lf.Country)
+	}
+	for _, cc := range places.All(string(p.Lang)) {
+		if slices.Contains(codes, cc.Code) {
+			countries = append(countries, ropt{Value: cc.Code, Label: cc.Name(string(p.Lang))})
+		}
+	}
+	b.add(rfield{Name: qCountry, Label: p.T("register.filter.country"), Hint: p.T("register.filter.country_hint"), Type: "select", Options: countries})
+	programmes := []ropt{{Value: "", Label: all}}
+	for _, pr := range c.inUse.Programmes {
+		programmes = append(programmes, ropt{Value: pr, Label: pr})
+	}
+	if lf.Programme != "" && !slices.Contains(c.inUse.Programmes, lf.Programme) {
+		programmes = append(programmes, ropt{Value: lf.Programme, Label: lf.Programme})
+	}
+	b.choose(qProgramme, "register.field.programme", "", programmes)
+	b.choose(qRole, "register.field.role", "", termChoices(p, c.roles, all))
+	b.add(rfield{Name: qYear, Label: p.T("register.filter.year"), Hint: p.T("register.filter.year_hint"), Type: "text", Inputmode: "numeric", Class: "input-year"})
+	if !mine {
+		b.choose(qResponsible, "register.field.responsible", "", userChoices(p, c.users, all))
+	}
+	b.choose(qSort, "register.filter.sort", "", []ropt{{Value: "", Label: p.T("register.sort.updated")},
+		{Value: "title", Label: p.T("register.sort.title")}, {Value: "start", Label: p.T("register.sort.start")}})
+	return b.sets[0].Fields
+}
+
+// The detail page
+
+// engagementPage is one engagement (register-detail.html).
+type engagementPage struct {
+	*page
+	E                       *utsyn.Engagement
+	Name, Notice            string
+	Base                    string
+	CanChange               bool
+	Role, Form, Responsible string
+	Elements                []regElementLink
+	Partners                []regPartner
+	SDGs                    []string
+	ExternalIDs             []regExternalID
+	Money                   *regMoney
+	Timeline                []regStatusChange
+	LastBy, LastAt          string
+	Description             []string
+	DescriptionLang         string
+}
+
+type regElementLink struct {
+	Label, Level, Href string
+	Primary            bool
+}
+
+type regPartner struct {
+	Name, Country, Role, Href string
+}
+
+type regExternalID struct{ Label, Value, Href string }
+
+type regStatusChange struct {
+	At, From, To, By string
+}
+
+// externalHref is the public page of an external id, where the scheme has one.
+func externalHref(scheme, id string) string {
+	switch scheme {
+	case "cordis":
+		return "https://cordis.europa.eu/project/id/" + url.PathEscape(id)
+	case "keep_eu":
+		return "https://keep.eu/projects/" + url.PathEscape(id) + "/"
+	case "erasmus":
+		return "https://erasmus-plus.ec.europa.eu/projects/search/details/" + url.PathEscape(id)
+	}
+	return ""
+}
+
+func (s *Server) engagement(w http.ResponseWriter, r *http.Request, p *page) error {
+	ctx := r.Context()
+	e, err := s.findEngagementOf(r, p)
+	if err != nil {
+		return err
+	}
+	c, err := s.registerChoices(ctx, p.Org.ID)
+	if err != nil {
+		return err
+	}
+	ep := &engagementPage{page: p, E: e, Name: engagementName(p, e), Base: engagementBase(p, e.ID), CanChange: canChange(p, e),
+		Notice: noticeOf(r, p), Role: c.termName(p, e.RoleTermID), Form: c.termName(p, e.FormTermID), Responsible: e.ResponsibleName}
+	desc, fallback := e.Description.In(string(p.Lang))
+	for _, para := range strings.Split(strings.ReplaceAll(desc, "\r\n", "\n"), "\n\n") {
+		if para = strings.TrimSpace(para); para != "" {
+			ep.Description = append(ep.Description, para)
+		}
+	}
+	if fallback {
+		for lang, v := range e.Description {
+			if v == desc {
+				ep.DescriptionLang = lang
+			}
+		}
+	}
+	for _, ref := range e.Elements {
+		v := regElementLink{Label: strings.TrimSpace(ref.Code + " " + p.S(ref.Title)), Primary: ref.Primary}
+		if tree, el := c.findElement(ref.ElementID); el != nil {
+			if l := tree.Level(el.LevelID); l != nil {
+				v.Level = capitalise(p.S(l.Name))
+			}
+			anchor := "element-" + strconv.FormatInt(el.ID, 10)
+			if el.Code != "" {
+				anchor = el.Code
+			}
+			if tree.Strategy.Published {
+				v.Href = strategyBase(p, tree.Strategy.Slug) + "#" + anchor
+			}
+			v.Label = strings.TrimSpace(el.Code + " " + p.S(el.Title))
+		}
+		ep.Elements = append(ep.Elements, v)
+	}
+	for _, pa := range e.Partners {
+		ep.Partners = append(ep.Partners, regPartner{Name: pa.Actor.Name, Country: p.CountryName(pa.Actor.Country),
+			Role: p.PartnerRoleLabel(pa.Role), Href: actorHref(p, pa.ActorID)})
+	}
+	for _, n := range e.SDGs {
+		ep.SDGs = append(ep.SDGs, p.T("register.sdg", "number", n, "name", p.T("sdg."+strconv.Itoa(n))))
+	}
+	for _, scheme := range utsyn.ExternalIDSchemes {
+		if id, ok := e.ExternalIDs[scheme]; ok {
+			ep.ExternalIDs = append(ep.ExternalIDs, regExternalID{Label: p.T("register.field.external_" + scheme), Value: id, Href: externalHref(scheme, id)})
+		}
+	}
+	if ep.Money, err = s.moneyOf(ctx, p, e, ep.CanChange); err != nil {
+		return err
+	}
+	history, err := s.db.StatusHistory(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	for i := len(history) - 1; i >= 0; i-- { // newest first
+		h := history[i]
+		v := regStatusChange{At: p.When(h.At), To: p.EStatusLabel(h.To), By: h.Actor}
+		if h.From != "" {
+			v.From = p.EStatusLabel(h.From)
+		}
+		ep.Timeline = append(ep.Timeline, v)
+	}
+	if events, err := s.db.ListEvents(ctx, store.EventFilter{OrgID: p.Org.ID, Entity: "engagement", EntityID: e.ID, Limit: 1}); err == nil && len(events) > 0 {
+		ep.LastBy, ep.LastAt = events[0].ActorLabel, p.When(events[0].At)
+	}
+	ep.Title = ep.Name
+	ep.Crumbs = []crumb{{Label: p.S(p.Org.Name), Href: p.Href(p.Org.Slug)}, {Label: p.T("register.title"), Href: registerHome(p)}, {Label: short(ep.Name, 60)}}
+	s.render(w, r, "register-detail", http.StatusOK, ep)
+	return nil
+}
