@@ -660,13 +660,14 @@ func (s *Server) itemPage(ctx context.Context, p *page, fi *followItem) (*follow
 		if err != nil {
 			return nil, err
 		}
-		for _, v := range ru.views(p) {
+		views := ru.views(p)
+		for i, v := range views {
 			if v.ID == fi.ID {
-				fp.Rolled = &v
+				fp.Rolled = &views[i]
 			}
 		}
 		for _, c := range ru.tree.Children(fi.ID) {
-			for _, v := range ru.views(p) {
+			for _, v := range views {
 				if v.ID == c.ID {
 					fp.Children = append(fp.Children, v)
 				}

@@ -115,6 +115,8 @@ func TestFollowupUpdatesAndMilestones(t *testing.T) {
 		// The focus area above rolls up, with the rule beside it.
 		_, body = reader.get("/nb/rogaland/oppfolging/strategi/internasjonal-strategi")
 		wantIn(t, body, "Sammenstilt etter verste status: 1 av", "har Risiko", "Regel for sammenstilling")
+		_, body = reader.get(strategyPath)
+		wantIn(t, body, `href="/nb/rogaland/oppfolging/strategi/internasjonal-strategi"`)
 		_, body = reader.get("/nb/rogaland/oppfolging/element/" + strconv.FormatInt(f.focusArea.ID, 10))
 		wantIn(t, body, "Sammenstilt status", "Sammenstilt etter verste status: 1 av")
 
@@ -159,6 +161,9 @@ func TestFollowupUpdatesAndMilestones(t *testing.T) {
 		}
 		resp, body = contributor.post(f.engagementPath(f.other)+"/milepel/ny", url.Values{"title": {"x"}, "due": {"2027"}})
 		wantStatus(t, resp, body, http.StatusForbidden)
+		// The engagement's own page leads to its follow-up.
+		_, body = reader.get("/nb/rogaland/engasjementer/" + strconv.FormatInt(f.own.ID, 10))
+		wantIn(t, body, `href="`+f.engagementPath(f.own)+`"`)
 		resp, body = reader.get(f.engagementPath(f.own))
 		wantStatus(t, resp, body, http.StatusOK)
 		wantNotIn(t, mainOf(body), "Ny statusoppdatering", "Ingen endring siden sist</button>")
