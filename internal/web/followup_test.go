@@ -132,6 +132,14 @@ func TestFollowupUpdatesAndMilestones(t *testing.T) {
 		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
 		wantIn(t, body, `id="weight-error"`, `id="cadence-error"`)
 
+		// The weighted rule, with its formula beside the figure; a rule set from a stale form is refused.
+		rules := "/nb/rogaland/oppfolging/strategi/internasjonal-strategi/regler"
+		_, body = editor.submit(rules, url.Values{"version": {strconv.Itoa(f.strategy.Version)}, "rule": {"weighted"}})
+		wantIn(t, body, "Sammenstilt som vektet snitt: (2,5 × 0,5) / 2,5 = 0,5 → Risiko (på sporet fra 0,75, risiko fra 0,4).")
+		resp, body = editor.post(rules, url.Values{"version": {strconv.Itoa(f.strategy.Version)}, "rule": {"worst"}})
+		wantStatus(t, resp, body, http.StatusConflict)
+		wantIn(t, body, `class="conflict-table"`)
+
 		// Milestones: added, ticked, and an edit from a page read before the tick refused.
 		resp, body = editor.post(el+"/milepel/ny", url.Values{"title": {""}, "due": {"snart"}})
 		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
