@@ -293,7 +293,7 @@ func (ru *rollup) explain(p *page, id int64) []string {
 			weights += t.Weight
 		}
 		out = append(out, p.T("followup.rollup.weighted", "terms", strings.Join(terms, " + "), "weights", decimal(p, weights),
-			"score", decimal(p, r.Score), "status", p.T("followup.status."+r.Status),
+			"score", decimal(p, r.Score), "status", strings.ToLower(p.T("followup.status."+r.Status)),
 			"on_track", decimal(p, utsyn.RollupOnTrack), "at_risk", decimal(p, utsyn.RollupAtRisk)))
 	case r.Status == utsyn.FollowDone:
 		out = append(out, p.T("followup.rollup.done", "total", r.Leaves, "items", items))
@@ -301,7 +301,7 @@ func (ru *rollup) explain(p *page, id int64) []string {
 		out = append(out, p.T("followup.rollup.worst_ok", "total", r.Leaves, "items", items))
 	default:
 		out = append(out, p.T("followup.rollup.worst", "count", r.ByStatus[r.Status], "total", r.Leaves, "items", items,
-			"status", p.T("followup.status."+r.Status)))
+			"status", strings.ToLower(p.T("followup.status."+r.Status))))
 	}
 	if n := r.ByStatus[""]; n > 0 && r.Leaves > 1 {
 		out = append(out, p.T("followup.rollup.unknown", "count", n, "total", r.Leaves, "items", items))

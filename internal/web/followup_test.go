@@ -114,7 +114,7 @@ func TestFollowupUpdatesAndMilestones(t *testing.T) {
 
 		// The focus area above rolls up, with the rule beside it.
 		_, body = reader.get("/nb/rogaland/oppfolging/strategi/internasjonal-strategi")
-		wantIn(t, body, "Sammenstilt etter verste status: 1 av", "har Risiko", "Regel for sammenstilling")
+		wantIn(t, body, "Sammenstilt etter verste status: 1 av", "har risiko", "Regel for sammenstilling")
 		_, body = reader.get(strategyPath)
 		wantIn(t, body, `href="/nb/rogaland/oppfolging/strategi/internasjonal-strategi"`)
 		_, body = reader.get("/nb/rogaland/oppfolging/element/" + strconv.FormatInt(f.focusArea.ID, 10))
@@ -135,7 +135,7 @@ func TestFollowupUpdatesAndMilestones(t *testing.T) {
 		// The weighted rule, with its formula beside the figure; a rule set from a stale form is refused.
 		rules := "/nb/rogaland/oppfolging/strategi/internasjonal-strategi/regler"
 		_, body = editor.submit(rules, url.Values{"version": {strconv.Itoa(f.strategy.Version)}, "rule": {"weighted"}})
-		wantIn(t, body, "Sammenstilt som vektet snitt: (2,5 × 0,5) / 2,5 = 0,5 → Risiko (på sporet fra 0,75, risiko fra 0,4).")
+		wantIn(t, body, "Sammenstilt som vektet snitt: (2,5 × 0,5) / 2,5 = 0,5 → risiko (på sporet fra 0,75, risiko fra 0,4).")
 		resp, body = editor.post(rules, url.Values{"version": {strconv.Itoa(f.strategy.Version)}, "rule": {"worst"}})
 		wantStatus(t, resp, body, http.StatusConflict)
 		wantIn(t, body, `class="conflict-table"`)
