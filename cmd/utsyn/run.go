@@ -31,7 +31,10 @@ const usage = `Utsyn: the strategy and international work of a public body, as d
 Usage:
   utsyn [serve] [--addr HOST:PORT] [--db PATH|URL] [--demo]   run the web server (default)
   utsyn migrate [--db PATH|URL]                                bring the database schema up to date
-  utsyn demo [--db PATH|URL]                                   load the demo data set
+  utsyn demo [--db PATH|URL] [--synthetic N [--orgs K] [--seed S]]
+                                                               load the demo data set, and with
+                                                               --synthetic N engagements of
+                                                               synthetic data in K organisations
   utsyn user add --org SLUG --role ROLE --email EMAIL --password-stdin [--db …]
                                                                add a user (or give one a role)
   utsyn token create --email EMAIL --name NAME --role ROLE [--expires 30d] [--db …]
@@ -90,6 +93,10 @@ type config struct {
 	DB        string
 	Demo      bool
 	PublicURL string
+	// utsyn demo
+	Synthetic int    // engagements of synthetic data to add
+	Orgs      int    // organisations they are spread over
+	Seed      uint64 // the synthetic data's seed
 }
 
 func parseFlags(cmd string, args []string, getenv func(string) string, stderr io.Writer, withServe bool) (config, error) {
@@ -108,6 +115,11 @@ func parseFlags(cmd string, args []string, getenv func(string) string, stderr io
 		fs.BoolVar(&c.Demo, "demo", getenv("UTSYN_DEMO") == "1" || getenv("UTSYN_DEMO") == "true", "load the demo data when the database is empty (UTSYN_DEMO)")
 		fs.StringVar(&c.PublicURL, "public-url", env("UTSYN_PUBLIC_URL", ""), "the address people reach Utsyn at, e.g. https://utsyn.example.no (UTSYN_PUBLIC_URL)")
 	}
+	if cmd == "demo" {
+		fs.IntVar(&c.Synthetic, "synthetic", 0, "also add this many engagements of synthetic data")
+		fs.IntVar(&c.Orgs, "orgs", 0, "spread the synthetic engagements over this many organisations (default: one per 20,000, at least 1)")
+		fs.Uint64Var(&c.Seed, "seed", 1, "the synthetic data's seed: the same seed gives the same data")
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, err
@@ -116,6 +128,9 @@ func parseFlags(cmd string, args []string, getenv func(string) string, stderr io
 	}
 	if fs.NArg() > 0 {
 		return c, usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	if c.Synthetic < 0 || c.Synthetic > 10_000_000 || c.Orgs < 0 || c.Orgs > 1000 || c.Synthetic > 0 && c.Orgs > c.Synthetic {
+		return c, usageError{errors.New("--synthetic takes 1 to 10,000,000 engagements, --orgs 1 to 1,000 organisations, no more than engagements")}
 	}
 	return c, nil
 }
@@ -278,6 +293,25 @@ func loadDemo(ctx context.Context, args []string, getenv func(string) string, st
 	} else {
 		fmt.Fprintf(stdout, "the demo data set (organisation %q) is already in %s; nothing changed\n", demo.Slug, db.Describe())
 	}
+	if c.Synthetic == 0 {
+		return nil
+	}
+	orgs := c.Orgs
+	if orgs == 0 {
+		orgs = max(1, c.Synthetic/20000)
+	}
+	started := time.Now()
+	res, err := demo.LoadSynthetic(ctx, db, demo.Synthetic{Engagements: c.Synthetic, Organisations: orgs, Seed: c.Seed, Progress: stderr})
+	if err != nil {
+		return err
+	}
+	if res.Skipped {
+		fmt.Fprintf(stdout, "the synthetic data set of seed %d is already in %s; nothing changed (another --seed adds another)\n", c.Seed, db.Describe())
+		return nil
+	}
+	fmt.Fprintf(stdout, "added %d synthetic engagements with %d money lines and %d actors in %d organisations (%s … %s) to %s in %.1f s\n",
+		res.Engagements, res.MoneyLines, res.Actors, len(res.Organisations), res.Organisations[0], res.Organisations[len(res.Organisations)-1],
+		db.Describe(), time.Since(started).Seconds())
 	return nil
 }
 

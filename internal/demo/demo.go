@@ -125,8 +125,20 @@ func decode(name string, v any) error {
 
 // Load stores the demo data set in db, in one transaction, unless the demo organisation is
 // there already: loading twice changes nothing, and never overwrites what someone has edited
-// since. It reports whether it stored anything.
+// since. A demo organisation stored by a version of Utsyn before the register gets the
+// register's engagements, unless its register has been touched (an engagement stored or
+// deleted since). It reports whether it stored anything.
 func Load(ctx context.Context, db *store.DB) (loaded bool, err error) {
+	return loadDemo(ctx, db, true)
+}
+
+// LoadStrategy is Load without the register: the organisation, its plan, its strategy and its
+// vocabularies, for tests that build a register of their own.
+func LoadStrategy(ctx context.Context, db *store.DB) (loaded bool, err error) {
+	return loadDemo(ctx, db, false)
+}
+
+func loadDemo(ctx context.Context, db *store.DB, withRegister bool) (loaded bool, err error) {
 	var src source
 	var lay layout
 	if err := decode("strategy.yaml", &src); err != nil {
@@ -135,17 +147,29 @@ func Load(ctx context.Context, db *store.DB) (loaded bool, err error) {
 	if err := decode("demo.yaml", &lay); err != nil {
 		return false, err
 	}
-	if _, err := Engagements(); err != nil {
+	reg, err := readRegister()
+	if err != nil {
 		return false, err
 	}
 	err = db.Update(ctx, func(tx *store.Tx) error {
-		if _, err := tx.FindOrganisation(ctx, lay.Organisation.Slug); err == nil {
-			return nil
-		} else if !utsyn.IsNotFound(err) {
+		org, err := tx.FindOrganisation(ctx, lay.Organisation.Slug)
+		if utsyn.IsNotFound(err) {
+			loaded = true
+			if org, err = load(ctx, tx, &src, &lay); err != nil || !withRegister {
+				return err
+			}
+			return reg.store(ctx, tx, org, lay.Strategy.Slug)
+		} else if err != nil {
+			return err
+		}
+		if org.Demo == nil || !withRegister {
+			return nil // the demo is there, or someone else's organisation has its slug
+		}
+		if touched, err := tx.RegisterTouched(ctx, org.ID); err != nil || touched {
 			return err
 		}
 		loaded = true
-		return load(ctx, tx, &src, &lay)
+		return reg.store(ctx, tx, org, lay.Strategy.Slug)
 	})
 	if err != nil {
 		return false, fmt.Errorf("load demo data: %w", err)
@@ -153,8 +177,9 @@ func Load(ctx context.Context, db *store.DB) (loaded bool, err error) {
 	return loaded, nil
 }
 
-func load(ctx context.Context, tx *store.Tx, src *source, lay *layout) error {
-	so, ss := &src.Organisation, &src.Strategy
+// load stores the demo organisation with its plan, strategy and vocabularies.
+func load(ctx context.Context, tx *store.Tx, src *source, lay *layout) (*utsyn.Organisation, error) {
+	so := &src.Organisation
 	org := &utsyn.Organisation{
 		Slug:      lay.Organisation.Slug,
 		Name:      utsyn.NewText(so.Name, so.NameEN),
@@ -166,15 +191,24 @@ func load(ctx context.Context, tx *store.Tx, src *source, lay *layout) error {
 		Demo:      &utsyn.DemoSource{Note: lay.Organisation.Note, SourceURL: lay.Organisation.SourceURL},
 	}
 	if err := tx.CreateOrganisation(ctx, org); err != nil {
-		return err
+		return nil, err
 	}
+	if err := loadStrategy(ctx, tx, org.ID, src, lay); err != nil {
+		return nil, err
+	}
+	return org, loadIndicators(ctx, tx, org.ID, lay.Strategy.Slug)
+}
 
+// loadStrategy stores the demo's plan, strategy and vocabularies in an organisation: the demo
+// organisation's own, or a synthetic one's copy.
+func loadStrategy(ctx context.Context, tx *store.Tx, orgID int64, src *source, lay *layout) error {
+	ss := &src.Strategy
 	adopted, err := utsyn.ParseDate(src.Plan.Adopted)
 	if err != nil {
 		return fmt.Errorf("plan adoption date: %w", err)
 	}
 	plan := &utsyn.Plan{
-		OrgID:       org.ID,
+		OrgID:       orgID,
 		Slug:        lay.Plan.Slug,
 		Title:       utsyn.NewText(src.Plan.Title, src.Plan.TitleEN),
 		PeriodStart: utsyn.MustDate(lay.Plan.Period[0]),
@@ -199,7 +233,7 @@ func load(ctx context.Context, tx *store.Tx, src *source, lay *layout) error {
 	// The sources give only the planned adoption (June 2023), said in the strategy's note;
 	// the adoption date stays unknown rather than guessed.
 	st := &utsyn.Strategy{
-		OrgID:     org.ID,
+		OrgID:     orgID,
 		Slug:      lay.Strategy.Slug,
 		Title:     utsyn.NewText(ss.Title, ss.TitleEN),
 		Status:    ss.Status,
@@ -271,7 +305,7 @@ func load(ctx context.Context, tx *store.Tx, src *source, lay *layout) error {
 	}
 
 	for i, r := range ss.Roles {
-		t := &utsyn.Term{OrgID: org.ID, Vocabulary: utsyn.VocabRole, Key: slugify(r.NB), Name: r.text(), Description: lay.Roles[r.NB]}
+		t := &utsyn.Term{OrgID: orgID, Vocabulary: utsyn.VocabRole, Key: slugify(r.NB), Name: r.text(), Description: lay.Roles[r.NB]}
 		if err := tx.CreateTerm(ctx, t); err != nil {
 			return err
 		}
@@ -280,7 +314,7 @@ func load(ctx context.Context, tx *store.Tx, src *source, lay *layout) error {
 		}
 	}
 	for i, f := range lay.WorkingForms {
-		t := &utsyn.Term{OrgID: org.ID, Vocabulary: utsyn.VocabWorkingForm, Key: f.Key, Name: utsyn.NewText(f.NB, f.EN)}
+		t := &utsyn.Term{OrgID: orgID, Vocabulary: utsyn.VocabWorkingForm, Key: f.Key, Name: utsyn.NewText(f.NB, f.EN)}
 		if err := tx.CreateTerm(ctx, t); err != nil {
 			return err
 		}
@@ -288,7 +322,7 @@ func load(ctx context.Context, tx *store.Tx, src *source, lay *layout) error {
 			return err
 		}
 	}
-	return loadIndicators(ctx, tx, org.ID, lay.Strategy.Slug)
+	return nil
 }
 
 // noteText keeps an English note from the sources (their notes are written in English).

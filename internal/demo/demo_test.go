@@ -16,7 +16,8 @@ func counts(t *testing.T, db *store.DB) map[string]int {
 	t.Helper()
 	out := map[string]int{}
 	for _, table := range []string{"organisations", "plans", "plan_goals", "strategies", "strategy_statements",
-		"strategy_levels", "elements", "element_plan_goals", "element_links", "terms", "strategy_terms"} {
+		"strategy_levels", "elements", "element_plan_goals", "element_links", "terms", "strategy_terms",
+		"engagements", "engagement_partners", "engagement_elements", "engagement_external_ids", "actors", "money_lines", "audit_events"} {
 		n, err := db.Count(context.Background(), table)
 		if err != nil {
 			t.Fatal(err)

@@ -23,8 +23,8 @@ type Engagement struct {
 	Source    string   `yaml:"source"`
 }
 
-// Engagements returns the engagements of the demo data set. The register (a later part of
-// Utsyn) stores them; the loader reads them now so that a broken file fails early.
+// Engagements returns the engagements of the demo data set, as the sources give them; Load
+// stores them in the register as register.yaml lays them out (register.go).
 func Engagements() ([]Engagement, error) {
 	var out []Engagement
 	if err := decode("engagements.yaml", &out); err != nil {

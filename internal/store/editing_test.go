@@ -25,7 +25,7 @@ type editing struct {
 func newEditing(t *testing.T, db *store.DB) *editing {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, db); err != nil {
+	if _, err := demo.LoadStrategy(ctx, db); err != nil {
 		t.Fatal(err)
 	}
 	org, err := db.FindOrganisation(ctx, demo.Slug)

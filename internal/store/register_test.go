@@ -16,7 +16,7 @@ import (
 func registerFixture(t *testing.T, db *store.DB) (*utsyn.Organisation, *utsyn.Tree) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, db); err != nil {
+	if _, err := demo.LoadStrategy(ctx, db); err != nil {
 		t.Fatal(err)
 	}
 	org, _ := db.FindOrganisation(ctx, "rogaland")
