@@ -39,6 +39,9 @@ Usage:
                                                                add a user (or give one a role)
   utsyn token create --email EMAIL --name NAME --role ROLE [--expires 30d] [--db …]
                                                                print a new API token
+  utsyn report --org SLUG --from DATE --to DATE --form political|administrative
+               --format html|pdf|xlsx --out FILE [--lang nb|en] [--public] [--db …]
+                                                               write the annual report for a period
   utsyn version                                                print the version
 
 Every flag can also be set in the environment: --addr as UTSYN_ADDR, --db as UTSYN_DB.
@@ -65,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = userCommand(ctx, args, getenv, stdin, stdout, stderr)
 	case "token":
 		err = tokenCommand(ctx, args, getenv, stdout, stderr)
+	case "report":
+		err = reportCommand(ctx, args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "utsyn", buildVersion(), "schema", store.SchemaVersion())
 	case "help", "-h", "--help":

@@ -215,6 +215,18 @@ func routeCases(ids map[string]string) []routeCase {
 		{pattern: "GET /api/v1/indicators", path: "/api/v1/indicators?org=rogaland", access: forAPI},
 		{pattern: "GET /api/v1/organisations/{org}/indicators", path: "/api/v1/organisations/rogaland/indicators", access: forAPI},
 
+		// Reports. The PDF and the publishing are asked for a period that ends before it starts, so
+		// that they answer 422 (no browser is started) once the permission check has passed.
+		{pattern: "GET {lang}/{org}/rapport/{$}", path: "/nb/rogaland/rapport/", access: forReader},
+		{pattern: "GET {lang}/{org}/rapport/rapport.pdf", path: "/nb/rogaland/rapport/rapport.pdf?fra=2025-12-31&til=2025-01-01", access: forReader},
+		{pattern: "GET {lang}/{org}/rapport/rapport.xlsx", path: "/nb/rogaland/rapport/rapport.xlsx?fra=2024&til=2024", access: forReader},
+		{pattern: "GET {lang}/{org}/rapport/grunnlag", path: "/nb/rogaland/rapport/grunnlag?fra=2024&til=2024&tall=total.engagements", access: forReader},
+		{pattern: "POST {lang}/{org}/rapport/publiser", path: "/nb/rogaland/rapport/publiser", form: url.Values{"fra": {"2025-12-31"}, "til": {"2025-01-01"}}, access: forEditor},
+		{pattern: "POST {lang}/{org}/rapporter/{id}/avpubliser", path: "/nb/rogaland/rapporter/999999/avpubliser", access: forEditor},
+		{pattern: "GET {lang}/{org}/rapporter/{$}", path: "/nb/rogaland/rapporter/", access: forAnyone},
+		{pattern: "GET {lang}/{org}/rapporter/{id}", path: "/nb/rogaland/rapporter/999999", access: forAnyone},
+		{pattern: "GET {lang}/{org}/rapporter/{id}/grunnlag", path: "/nb/rogaland/rapporter/999999/grunnlag?tall=total.engagements", access: forAnyone},
+
 		// Last, as it ends the sessions the matrix uses.
 		{pattern: "POST {lang}/logg-ut", path: "/nb/logg-ut", access: forAnyone},
 

@@ -212,6 +212,23 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /api/v1/indicators", s.api(s.apiIndicators))
 	mux.HandleFunc("GET /api/v1/organisations/{org}/indicators", s.api(s.apiIndicators))
 
+	// Reports (report.go): the annual report for signed-in readers, as a page, PDF and XLSX, with
+	// the records behind each figure; an editor publishes the political one, which the public
+	// reads, rebuilt from published data only. The lists end in a slash, as /{org}/rapport would
+	// clash with /logg-inn/{org}.
+	for _, lang := range i18n.Langs {
+		get, post := "GET /"+string(lang), "POST /"+string(lang)
+		mux.HandleFunc(get+"/{org}/rapport/{$}", s.page(s.member(utsyn.RoleReader, s.reportPage)))
+		mux.HandleFunc(get+"/{org}/rapport/rapport.pdf", s.page(s.member(utsyn.RoleReader, s.reportPDF)))
+		mux.HandleFunc(get+"/{org}/rapport/rapport.xlsx", s.page(s.member(utsyn.RoleReader, s.reportXLSX)))
+		mux.HandleFunc(get+"/{org}/rapport/grunnlag", s.page(s.member(utsyn.RoleReader, s.reportRecords)))
+		mux.HandleFunc(post+"/{org}/rapport/publiser", s.page(s.member(utsyn.RoleEditor, s.publishReport)))
+		mux.HandleFunc(post+"/{org}/rapporter/{id}/avpubliser", s.page(s.member(utsyn.RoleEditor, s.unpublishReport)))
+		mux.HandleFunc(get+"/{org}/rapporter/{$}", s.page(s.publishedReports))
+		mux.HandleFunc(get+"/{org}/rapporter/{id}", s.page(s.publishedReport))
+		mux.HandleFunc(get+"/{org}/rapporter/{id}/grunnlag", s.page(s.publishedReportRecords))
+	}
+
 	mux.HandleFunc("/", s.notFound)
 	return mux
 }
