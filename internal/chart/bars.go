@@ -114,11 +114,15 @@ func (c Bars) SVG() template.HTML {
 	}
 	gridTop := y
 	for _, r := range c.Rows {
+		// The note is never cut: the label gives way to it.
 		label := r.Label
 		if r.Note != "" {
-			label += " – " + r.Note
+			note := " – " + r.Note
+			label = fit(label, width-left-textWidth(note, fontSize), fontSize) + note
+		} else {
+			label = fit(label, width-left, fontSize)
 		}
-		body.text(left, y+15, "start", textColour, fontSize, "", fit(label, width-left, fontSize))
+		body.text(left, y+15, "start", textColour, fontSize, "", label)
 		y += labelLine + 2
 		for _, b := range r.Bars {
 			x := left

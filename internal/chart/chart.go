@@ -23,8 +23,8 @@ import (
 // tells the series apart in print and for people who do not see the colours.
 type Style int
 
-// The styles. Each fill has at least 3:1 contrast with white, and every shape is outlined in
-// the text colour besides.
+// The styles. Each fill but Plain's has at least 3:1 contrast with white, and every shape is
+// outlined in the text colour besides.
 const (
 	Solid   Style = iota // dark blue, plain: the council's own, active work
 	Hatched              // orange with white diagonal lines: external funding
@@ -32,6 +32,7 @@ const (
 	Crossed              // grey with white cross-hatching: finished work
 	Striped              // green with white vertical lines
 	Plain                // light grey, plain: the rest
+	Alarm                // red with white horizontal lines: off track
 	numStyles
 )
 
@@ -45,6 +46,7 @@ var styles = [numStyles]struct {
 	Crossed: {"#6b7480", `<path d="M0 0l8 8M8 0l-8 8" stroke="#fff" stroke-width="1.1"/>`},
 	Striped: {"#2e7d32", `<path d="M2 0v8M6 0v8" stroke="#fff" stroke-width="1.2"/>`},
 	Plain:   {"#c5ccd3", ""},
+	Alarm:   {"#b3261e", `<path d="M0 2h8M0 6h8" stroke="#fff" stroke-width="1.2"/>`},
 }
 
 // Fill is the style's colour, for a legend drawn outside a chart.

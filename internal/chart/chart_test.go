@@ -105,6 +105,7 @@ func TestBars(t *testing.T) {
 		Rows: []BarRow{
 			{Label: "2023", Bars: []Bar{{Segments: []Segment{{0, 100}, {1, 50}}, Text: "kr 150"}, {Segments: []Segment{{2, 300}}, Text: "kr 300"}}},
 			{Label: "2024 & <b>", Note: "ingen data", Bars: []Bar{{Text: "kr 0"}, {Text: "kr 0"}}},
+			{Label: strings.Repeat("Et langt navn på et element i strategien ", 4), Note: "ingen aktivt arbeid", Bars: []Bar{{Text: "0"}}},
 		},
 		Tick: func(f float64) string { return fmt.Sprint(f) },
 	}
@@ -115,6 +116,10 @@ func TestBars(t *testing.T) {
 		if !slices.Contains(got, want) {
 			t.Errorf("no text %q in %q", want, got)
 		}
+	}
+	// A long label gives way to its note, which is never cut.
+	if !slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, "Et langt navn") && strings.HasSuffix(s, "… – ingen aktivt arbeid") }) {
+		t.Errorf("the note of a long label was cut: %q", got)
 	}
 	// Three segments with a value, each drawn as fill, outline and (patterned series) a
 	// pattern; the legend's three swatches likewise.

@@ -142,6 +142,9 @@ type Choropleth struct {
 	NoneLabel string
 	// Numbers writes the counts in the regions that have room for them.
 	Numbers bool
+	// Width is how wide a page shows the map, in CSS pixels, so that its text is of a size to
+	// read there; 640 when 0.
+	Width float64
 }
 
 // Class is a range of counts that share a shade.
@@ -238,7 +241,11 @@ func (c Choropleth) SVG() (template.HTML, error) {
 		return "", err
 	}
 	classes := Classes(c.Values)
-	unit := float64(m.width) / 640 // map units to a pixel at the width a page usually shows
+	shown := c.Width
+	if shown == 0 {
+		shown = 640
+	}
+	unit := float64(m.width) / shown // map units to a pixel at the width the page shows
 	font := math.Round(14 * unit)
 	stroke := num(math.Max(0.6, 1.1*unit))
 

@@ -889,6 +889,15 @@ type LagItem struct {
 // updated.
 type FollowCounts map[string]int
 
+// Total is every engagement counted.
+func (c FollowCounts) Total() int {
+	n := 0
+	for _, v := range c {
+		n += v
+	}
+	return n
+}
+
 // LagFigures is what lags: the items at risk or off track, the worst first, and the latest
 // statuses of the active work under each group of the strategy.
 type LagFigures struct {
@@ -897,9 +906,9 @@ type LagFigures struct {
 	Mix   map[int64]FollowCounts // by group (an element, GroupAbove or GroupNone)
 }
 
-// Lags finds the engagements the filter selects, and the strategy's elements, whose latest
-// status update says at risk or off track; and counts the latest statuses of the active
-// engagements per group.
+// Lags finds the engagements the filter selects that are not over (completed, ended or
+// rejected), and the strategy's elements, whose latest status update says at risk or off
+// track; and counts the latest statuses of the active engagements per group.
 func (d *Dashboards) Lags(ctx context.Context, f DashboardFilter) (*LagFigures, error) {
 	if err := checkFilter(f); err != nil {
 		return nil, err
@@ -918,7 +927,8 @@ func (d *Dashboards) Lags(ctx context.Context, f DashboardFilter) (*LagFigures, 
 		if !sel.match(e) {
 			continue
 		}
-		if lagging(e.last.status) {
+		over := FinishedStatus(e.status) || e.status == utsyn.StatusRejected
+		if lagging(e.last.status) && !over {
 			lf.Items = append(lf.Items, LagItem{EngagementID: e.id, Status: e.last.status, Date: e.last.date})
 		}
 		if ActiveStatus(e.status) {

@@ -227,6 +227,15 @@ func routeCases(ids map[string]string) []routeCase {
 		{pattern: "GET {lang}/{org}/rapporter/{id}", path: "/nb/rogaland/rapporter/999999", access: forAnyone},
 		{pattern: "GET {lang}/{org}/rapporter/{id}/grunnlag", path: "/nb/rogaland/rapporter/999999/grunnlag?tall=total.engagements", access: forAnyone},
 
+		// Dashboards.
+		{pattern: "GET {lang}/{org}/oversikt/{$}", path: "/nb/rogaland/oversikt/", access: forReader},
+		{pattern: "GET {lang}/{org}/oversikt/dekning", path: "/nb/rogaland/oversikt/dekning", access: forReader},
+		{pattern: "GET {lang}/{org}/oversikt/penger", path: "/nb/rogaland/oversikt/penger", access: forReader},
+		{pattern: "GET {lang}/{org}/oversikt/tidslinje", path: "/nb/rogaland/oversikt/tidslinje", access: forReader},
+		{pattern: "GET {lang}/{org}/oversikt/partnere", path: "/nb/rogaland/oversikt/partnere?kart=norge", access: forReader},
+		{pattern: "GET {lang}/{org}/oversikt/frister", path: "/nb/rogaland/oversikt/frister", access: forReader},
+		{pattern: "GET {lang}/{org}/oversikt/avvik", path: "/nb/rogaland/oversikt/avvik", access: forReader},
+
 		// Last, as it ends the sessions the matrix uses.
 		{pattern: "POST {lang}/logg-ut", path: "/nb/logg-ut", access: forAnyone},
 

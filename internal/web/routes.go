@@ -139,6 +139,21 @@ func (s *Server) routes() *http.ServeMux {
 		mux.HandleFunc(post+"/{org}/admin/sso", s.page(s.member(utsyn.RoleAdmin, sso.saveSettings)))
 	}
 
+	// Dashboards (readers): the overview and its pages: coverage of the strategy, money, the
+	// timeline, partners on maps, what is due, what lags (dashboard.go). The overview ends in a
+	// slash (/{org}/oversikt would clash with /logg-inn/{org}); the mux sends /{org}/oversikt there.
+	dash := s.newDashboards()
+	for _, lang := range i18n.Langs {
+		get := "GET /" + string(lang)
+		mux.HandleFunc(get+"/{org}/oversikt/{$}", s.page(s.member(utsyn.RoleReader, dash.overview)))
+		mux.HandleFunc(get+"/{org}/oversikt/dekning", s.page(s.member(utsyn.RoleReader, dash.coverage)))
+		mux.HandleFunc(get+"/{org}/oversikt/penger", s.page(s.member(utsyn.RoleReader, dash.money)))
+		mux.HandleFunc(get+"/{org}/oversikt/tidslinje", s.page(s.member(utsyn.RoleReader, dash.timeline)))
+		mux.HandleFunc(get+"/{org}/oversikt/partnere", s.page(s.member(utsyn.RoleReader, dash.partners)))
+		mux.HandleFunc(get+"/{org}/oversikt/frister", s.page(s.member(utsyn.RoleReader, dash.due)))
+		mux.HandleFunc(get+"/{org}/oversikt/avvik", s.page(s.member(utsyn.RoleReader, dash.lags)))
+	}
+
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
 	mux.HandleFunc("GET /api/v1/me", s.api(s.apiMe))
 	mux.HandleFunc("GET /api/v1/organisations", s.api(s.apiOrganisations))
