@@ -281,11 +281,10 @@ type baseMap struct {
 }
 
 type region struct {
-	id     string
-	label  [2]int // where a figure can be written inside the region
-	area   int    // the largest part's area, in square map units
-	rings  [][][2]int
-	bounds [4]int
+	id    string
+	label [2]int // where a figure can be written inside the region
+	area  int    // the largest part's area, in square map units
+	rings [][][2]int
 }
 
 // build turns projected features into a base map: clip to the window (when given), scale to
