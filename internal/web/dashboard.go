@@ -3,7 +3,6 @@ package web
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"html/template"
 	"math"
 	"net/http"
@@ -118,9 +117,9 @@ type dashFigure struct {
 type dashTable struct {
 	Caption       string
 	CaptionHidden bool // the heading above says it
-	Head    []dashCell
-	Rows    [][]dashCell
-	Foot    [][]dashCell
+	Head          []dashCell
+	Rows          [][]dashCell
+	Foot          [][]dashCell
 }
 
 type dashCell struct {
@@ -640,11 +639,4 @@ func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K {
 	}
 	slices.Sort(out)
 	return out
-}
-
-func pct(part, whole int) string {
-	if whole == 0 {
-		return "0"
-	}
-	return fmt.Sprint(int(math.Round(100 * float64(part) / float64(whole))))
 }

@@ -87,10 +87,7 @@ func (d *dashboards) coveragePage(ctx context.Context, c *dashContext) error {
 	var upper []*utsyn.Element
 	for _, e := range t.Elements {
 		if groupLevel != nil && e.LevelID == groupLevel.ID {
-			panel := []*utsyn.Element{}
-			for _, x := range store.Subtree(t, e.ID) {
-				panel = append(panel, x)
-			}
+			panel := append([]*utsyn.Element{}, store.Subtree(t, e.ID)...)
 			panels = append(panels, panel)
 		}
 	}
@@ -418,11 +415,9 @@ func (d *dashboards) moneyPage(ctx context.Context, c *dashContext) error {
 				}
 			}
 			panels.Tables = append(panels.Tables, c.moneyTableOf(name, p.T("dash.money.year"), yearsOf, func(y int) (string, string, *store.MoneyYear, int) {
-				href := c.register(regYear, strconv.Itoa(y))
+				href := ""
 				if g > 0 {
 					href = c.register(regElement, itoa64(g), regYear, strconv.Itoa(y))
-				} else {
-					href = ""
 				}
 				return strconv.Itoa(y), href, mf.Groups[g].Years[y], -1
 			}, &mf.Groups[g].Sum, false))

@@ -257,7 +257,7 @@ func TestPublicWork(t *testing.T) {
 			}
 			ship, nsc := fx.ship.Title.Get("nb"), fx.nsc.Title.Get("nb")
 			tests := []struct {
-				query       string
+				query         string
 				want, wantNot []string
 			}{
 				{"", []string{ship, nsc, "2 treff", "Tyskland (1)", "Prosjekt (1)", "Pågår", "Aktivt"}, nil},

@@ -104,7 +104,9 @@ type reportPage struct {
 func (rp *reportPage) FormName() string { return rp.T("report.form." + string(rp.Query.Form)) }
 
 // PeriodText is the report's period in words.
-func (rp *reportPage) PeriodText() string { return rp.Date(rp.Query.Period.From) + "–" + rp.Date(rp.Query.Period.To) }
+func (rp *reportPage) PeriodText() string {
+	return rp.Date(rp.Query.Period.From) + "–" + rp.Date(rp.Query.Period.To)
+}
 
 // PublishedAt is when the report was published.
 func (rp *reportPage) PublishedAt() string { return formatTime(rp.Lang, rp.Published.PublishedAt) }
