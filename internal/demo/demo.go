@@ -196,7 +196,10 @@ func load(ctx context.Context, tx *store.Tx, src *source, lay *layout) (*utsyn.O
 	if err := loadStrategy(ctx, tx, org.ID, src, lay); err != nil {
 		return nil, err
 	}
-	return org, loadIndicators(ctx, tx, org.ID, lay.Strategy.Slug)
+	if err := loadIndicators(ctx, tx, org.ID, lay.Strategy.Slug); err != nil {
+		return nil, err
+	}
+	return org, loadEUGrants(ctx, tx, org)
 }
 
 // loadStrategy stores the demo's plan, strategy and vocabularies in an organisation: the demo

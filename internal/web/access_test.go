@@ -236,6 +236,17 @@ func routeCases(ids map[string]string) []routeCase {
 		{pattern: "GET {lang}/{org}/oversikt/frister", path: "/nb/rogaland/oversikt/frister", access: forReader},
 		{pattern: "GET {lang}/{org}/oversikt/avvik", path: "/nb/rogaland/oversikt/avvik", access: forReader},
 
+		// Import, export and open data.
+		{pattern: "GET /apne-data/{org}/{file}", path: "/apne-data/rogaland/engasjementer.json", access: forAnyone},
+		{pattern: "GET {lang}/{org}/admin/import", path: "/nb/rogaland/admin/import", access: forAdmin},
+		{pattern: "POST {lang}/{org}/admin/import", path: "/nb/rogaland/admin/import", form: url.Values{"format": {"auto"}}, access: forAdmin},
+		{pattern: "GET {lang}/{org}/admin/import/{job}", path: "/nb/rogaland/admin/import/ukjent", access: forAdmin},
+		{pattern: "GET {lang}/{org}/admin/import/{job}/status", path: "/nb/rogaland/admin/import/ukjent/status", access: forAdmin},
+		{pattern: "POST {lang}/{org}/admin/import/{job}/bekreft", path: "/nb/rogaland/admin/import/ukjent/bekreft", access: forAdmin},
+		{pattern: "GET {lang}/{org}/eksport/register.xlsx", path: "/nb/rogaland/eksport/register.xlsx", access: forReader},
+		{pattern: "GET {lang}/{org}/eksport/register-csv.zip", path: "/nb/rogaland/eksport/register-csv.zip", access: forReader},
+		{pattern: "GET {lang}/{org}/apne-data/", path: "/nb/rogaland/apne-data/", access: forAnyone},
+
 		// Last, as it ends the sessions the matrix uses.
 		{pattern: "POST {lang}/logg-ut", path: "/nb/logg-ut", access: forAnyone},
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/utsyn/utsyn"
 	"github.com/utsyn/utsyn/internal/i18n"
+	"github.com/utsyn/utsyn/internal/importer"
 )
 
 // routes lists every route, one a line. {org} is an organisation's slug.
@@ -152,6 +153,24 @@ func (s *Server) routes() *http.ServeMux {
 		mux.HandleFunc(get+"/{org}/oversikt/partnere", s.page(s.member(utsyn.RoleReader, dash.partners)))
 		mux.HandleFunc(get+"/{org}/oversikt/frister", s.page(s.member(utsyn.RoleReader, dash.due)))
 		mux.HandleFunc(get+"/{org}/oversikt/avvik", s.page(s.member(utsyn.RoleReader, dash.lags)))
+	}
+
+	// Import, export and open data (imports.go, opendata.go): the whole register in and out as
+	// spreadsheets (administrators import, with a dry run first; readers export), and the
+	// published strategies and work as open data files under /apne-data/, with a public page
+	// that links them.
+	imports := s.newImportJobs()
+	mux.HandleFunc("GET /apne-data/{org}/{file}", s.openDataFile)
+	for _, lang := range i18n.Langs {
+		get, post := "GET /"+string(lang), "POST /"+string(lang)
+		mux.HandleFunc(get+"/{org}/admin/import", s.page(s.member(utsyn.RoleAdmin, imports.form)))
+		mux.HandleFunc(post+"/{org}/admin/import", s.page(s.member(utsyn.RoleAdmin, imports.upload)))
+		mux.HandleFunc(get+"/{org}/admin/import/{job}", s.page(s.member(utsyn.RoleAdmin, imports.job)))
+		mux.HandleFunc(get+"/{org}/admin/import/{job}/status", s.page(s.member(utsyn.RoleAdmin, imports.status)))
+		mux.HandleFunc(post+"/{org}/admin/import/{job}/bekreft", s.page(s.member(utsyn.RoleAdmin, imports.confirm)))
+		mux.HandleFunc(get+"/{org}/eksport/register.xlsx", s.page(s.member(utsyn.RoleReader, imports.export(importer.FormatXLSX))))
+		mux.HandleFunc(get+"/{org}/eksport/register-csv.zip", s.page(s.member(utsyn.RoleReader, imports.export(importer.FormatCSV))))
+		mux.HandleFunc(get+"/{org}/apne-data/", s.page(s.openData))
 	}
 
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
