@@ -336,6 +336,12 @@ func (v *view) EngagementRow(e *Engagement) template.HTML {
 	return template.HTML(b.String())
 }
 
+// DecisionMore says that more of a kind need a decision than the report names, linked to them.
+func (v *view) DecisionMore(c Count) template.HTML {
+	kind := strings.TrimPrefix(c.Key, "decisions.")
+	return v.figure(c.Key, v.T("report.decisions.more."+kind, "count", v.Int(c.N)))
+}
+
 // More says how many more a list has than it names, or 0.
 func (v *view) More(n int, shown []*Engagement) int { return max(0, n-len(shown)) }
 

@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/utsyn/utsyn"
@@ -96,12 +97,17 @@ type Report struct {
 	// Decisions is what needs a decision: memberships due for renewal in the period or the
 	// months after it, memberships under review, and items off track (not in a public report).
 	Decisions []*Decision
+	// ShownDecisions are those the report names (the political form names the first of each
+	// kind), and MoreDecisions counts the rest of each kind, found through its key.
+	ShownDecisions []*Decision
+	MoreDecisions  []Count
 
 	Engagements []*Engagement // every engagement counted, by title
 	Money       []*MoneyLine  // every money line counted, by engagement, year and kind
 	Elements    []*Element    // the strategy's elements in tree order
 
 	db         *store.DB
+	mu         sync.Mutex // guards the engagements' details
 	records    map[string]*records
 	engagement map[int64]*Engagement
 	element    map[int64]*Element
@@ -293,9 +299,32 @@ func Build(ctx context.Context, db *store.DB, o Options) (*Report, error) {
 	}
 	if !o.Public {
 		r.Decisions = r.decisions()
+		shown := map[string]int{}
 		for _, d := range r.Decisions {
+			rec := r.records["decisions."+d.Kind]
+			if rec == nil {
+				rec = &records{}
+				r.records["decisions."+d.Kind] = rec
+			}
+			if d.Engagement != nil {
+				rec.engagements = append(rec.engagements, d.Engagement.ID)
+			} else {
+				rec.elements = append(rec.elements, d.Element.ID)
+			}
+			if o.Form == Political && o.Limit >= 0 && shown[d.Kind] >= max(o.Limit, DefaultLimit) {
+				continue // the political form names the first of each kind
+			}
+			shown[d.Kind]++
+			r.ShownDecisions = append(r.ShownDecisions, d)
 			if d.Engagement != nil {
 				show = append(show, d.Engagement)
+			}
+		}
+		for _, kind := range []string{"renewal", "review", "off_track"} {
+			if rec := r.records["decisions."+kind]; rec != nil {
+				if n := len(rec.engagements) + len(rec.elements); n > shown[kind] {
+					r.MoreDecisions = append(r.MoreDecisions, Count{Key: "decisions." + kind, N: n - shown[kind]})
+				}
 			}
 		}
 	}
@@ -306,10 +335,15 @@ func Build(ctx context.Context, db *store.DB, o Options) (*Report, error) {
 }
 
 // Details reads the details (titles and the like) of engagements of the report that lack them.
+// It is safe to call from several goroutines at once, as on a cached report: an engagement's
+// details are written once, under the report's lock, before anyone who asked for them reads
+// them.
 func (r *Report) Details(ctx context.Context, es []*Engagement) error {
 	if r.db == nil {
 		return nil
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	rs := make([]*store.ReportEngagement, len(es))
 	for i, e := range es {
 		rs[i] = &e.ReportEngagement
@@ -478,114 +512,148 @@ func assemble(o Options, s *utsyn.Strategy, tree *utsyn.Tree, data *store.Report
 		}
 	}
 
-	// The sections: the total, each priority, and work that serves none.
+	// The sections: the total, each priority, and work that serves none, added up in one pass
+	// over the engagements.
 	var followed []*Element // the priorities and everything under them
 	for _, el := range r.Elements {
 		if _, ok := priorityOf[el.ID]; ok {
 			followed = append(followed, el)
 		}
 	}
-	r.Total = r.section("total", nil, func(*Engagement) bool { return true }, followed, rates)
+	total := r.newTally("total", nil)
+	byPriority := map[int64]*tally{}
+	var tallies []*tally
 	for _, p := range priorities {
+		t := r.newTally(fmt.Sprintf("p%d", p.ID), p)
+		byPriority[p.ID] = t
+		tallies = append(tallies, t)
+	}
+	var other *tally
+	for _, e := range r.Engagements {
+		total.add(r, e)
+		for _, p := range e.Priorities {
+			byPriority[p].add(r, e)
+		}
+		if len(e.Priorities) == 0 {
+			if other == nil {
+				other = r.newTally("other", nil)
+			}
+			other.add(r, e)
+		}
+	}
+	r.Total = r.finish(total, followed, rates)
+	for i, t := range tallies {
 		var under []*Element
 		for _, el := range r.Elements {
-			if priorityOf[el.ID] == p.ID {
+			if priorityOf[el.ID] == priorities[i].ID {
 				under = append(under, el)
 			}
 		}
-		id := p.ID
-		r.Sections = append(r.Sections, r.section(fmt.Sprintf("p%d", id), p,
-			func(e *Engagement) bool { return slices.Contains(e.Priorities, id) }, under, rates))
+		r.Sections = append(r.Sections, r.finish(t, under, rates))
 	}
-	if slices.ContainsFunc(r.Engagements, func(e *Engagement) bool { return len(e.Priorities) == 0 }) {
-		r.Sections = append(r.Sections, r.section("other", nil, func(e *Engagement) bool { return len(e.Priorities) == 0 }, nil, rates))
+	if other != nil {
+		r.Sections = append(r.Sections, r.finish(other, nil, rates))
 	}
 	return r
 }
 
-// section adds up the engagements that in accepts, and the status of them and of the followed
-// elements.
-func (r *Report) section(key string, el *Element, in func(*Engagement) bool, followed []*Element, rates []utsyn.ExchangeRate) *Section {
-	s := &Section{Key: key, Element: el}
-	engagements, fresh, completed, memberships, continued, withPartners := &records{}, &records{}, &records{}, &records{}, &records{}, &records{}
-	countries := map[string]bool{}
-	var external, own []store.FundingLine
-	extLines, ownLines := &records{}, &records{}
-	type rowKey struct {
-		year           int
-		kind, currency string
+// tally adds up a section's engagements.
+type tally struct {
+	s                                                                   *Section
+	engagements, fresh, completed, memberships, continued, withPartners records
+	extLines, ownLines                                                  records
+	countries                                                           map[string]bool
+	external, own                                                       []store.FundingLine
+	rows                                                                map[moneyKey]*MoneyRow
+	rowRecords                                                          map[moneyKey]*records
+	engagementStatus                                                    map[string]*records
+}
+
+type moneyKey struct {
+	year           int
+	kind, currency string
+}
+
+func (r *Report) newTally(key string, el *Element) *tally {
+	return &tally{s: &Section{Key: key, Element: el}, countries: map[string]bool{}, rows: map[moneyKey]*MoneyRow{},
+		rowRecords: map[moneyKey]*records{}, engagementStatus: map[string]*records{}}
+}
+
+// statusRecords returns the records of a status (NoStatus when u is nil).
+func statusRecords(byStatus map[string]*records, u *store.ReportUpdate) *records {
+	st := NoStatus
+	if u != nil {
+		st = u.Status
 	}
-	rows := map[rowKey]*MoneyRow{}
-	rowRecords := map[rowKey]*records{}
-	elementStatus, engagementStatus := map[string]*records{}, map[string]*records{}
-	status := func(byStatus map[string]*records, u *store.ReportUpdate) *records {
-		st := NoStatus
-		if u != nil {
-			st = u.Status
-		}
-		if byStatus[st] == nil {
-			byStatus[st] = &records{}
-		}
-		return byStatus[st]
+	if byStatus[st] == nil {
+		byStatus[st] = &records{}
 	}
-	for _, e := range r.Engagements {
-		if !in(e) {
-			continue
-		}
-		s.Engagements = append(s.Engagements, e)
-		engagements.engagements = append(engagements.engagements, e.ID)
-		switch {
-		case e.New:
-			s.New = append(s.New, e)
-			fresh.engagements = append(fresh.engagements, e.ID)
-		case !e.Completed && e.Kind != utsyn.KindMembership:
-			s.Continued = append(s.Continued, e)
-			continued.engagements = append(continued.engagements, e.ID)
-		}
-		if e.Completed {
-			s.Completed = append(s.Completed, e)
-			completed.engagements = append(completed.engagements, e.ID)
-		}
-		if e.Kind == utsyn.KindMembership {
-			s.Memberships = append(s.Memberships, e)
-			memberships.engagements = append(memberships.engagements, e.ID)
-		}
-		if len(e.Countries) > 0 {
-			withPartners.engagements = append(withPartners.engagements, e.ID)
-			for _, c := range e.Countries {
-				countries[c] = true
-			}
-		}
-		if !r.Public {
-			st := status(engagementStatus, e.Latest)
-			st.engagements = append(st.engagements, e.ID)
-		}
-		for _, m := range e.Money {
-			line := store.FundingLine{EngagementID: e.ID, Year: m.Year, Amount: m.Amount}
-			if m.External {
-				external = append(external, line)
-				extLines.lines = append(extLines.lines, m.ID)
-			} else {
-				own = append(own, line)
-				ownLines.lines = append(ownLines.lines, m.ID)
-			}
-			k := rowKey{m.Year, m.Kind, m.Amount.Currency}
-			row := rows[k]
-			if row == nil {
-				row = &MoneyRow{Key: fmt.Sprintf("%s.money.%d.%s.%s", key, m.Year, m.Kind, m.Amount.Currency), Year: m.Year, Kind: m.Kind,
-					Amount: utsyn.Money{Currency: m.Amount.Currency}, NOK: utsyn.Money{Currency: "NOK"}, Converted: true}
-				rows[k] = row
-				rowRecords[k] = &records{}
-			}
-			row.Amount.Minor += m.Amount.Minor
-			row.NOK.Minor += m.NOK.Minor
-			row.Converted = row.Converted && m.Converted
-			rowRecords[k].lines = append(rowRecords[k].lines, m.ID)
+	return byStatus[st]
+}
+
+// add counts an engagement in the section.
+func (t *tally) add(r *Report, e *Engagement) {
+	s := t.s
+	s.Engagements = append(s.Engagements, e)
+	t.engagements.engagements = append(t.engagements.engagements, e.ID)
+	switch {
+	case e.New:
+		s.New = append(s.New, e)
+		t.fresh.engagements = append(t.fresh.engagements, e.ID)
+	case !e.Completed && e.Kind != utsyn.KindMembership:
+		s.Continued = append(s.Continued, e)
+		t.continued.engagements = append(t.continued.engagements, e.ID)
+	}
+	if e.Completed {
+		s.Completed = append(s.Completed, e)
+		t.completed.engagements = append(t.completed.engagements, e.ID)
+	}
+	if e.Kind == utsyn.KindMembership {
+		s.Memberships = append(s.Memberships, e)
+		t.memberships.engagements = append(t.memberships.engagements, e.ID)
+	}
+	if len(e.Countries) > 0 {
+		t.withPartners.engagements = append(t.withPartners.engagements, e.ID)
+		for _, c := range e.Countries {
+			t.countries[c] = true
 		}
 	}
 	if !r.Public {
+		st := statusRecords(t.engagementStatus, e.Latest)
+		st.engagements = append(st.engagements, e.ID)
+	}
+	for _, m := range e.Money {
+		line := store.FundingLine{EngagementID: e.ID, Year: m.Year, Amount: m.Amount}
+		if m.External {
+			t.external = append(t.external, line)
+			t.extLines.lines = append(t.extLines.lines, m.ID)
+		} else {
+			t.own = append(t.own, line)
+			t.ownLines.lines = append(t.ownLines.lines, m.ID)
+		}
+		k := moneyKey{m.Year, m.Kind, m.Amount.Currency}
+		row := t.rows[k]
+		if row == nil {
+			row = &MoneyRow{Key: fmt.Sprintf("%s.money.%d.%s.%s", s.Key, m.Year, m.Kind, m.Amount.Currency), Year: m.Year, Kind: m.Kind,
+				Amount: utsyn.Money{Currency: m.Amount.Currency}, NOK: utsyn.Money{Currency: "NOK"}, Converted: true}
+			t.rows[k] = row
+			t.rowRecords[k] = &records{}
+		}
+		row.Amount.Minor += m.Amount.Minor
+		row.NOK.Minor += m.NOK.Minor
+		row.Converted = row.Converted && m.Converted
+		t.rowRecords[k].lines = append(t.rowRecords[k].lines, m.ID)
+	}
+}
+
+// finish works out a section's figures from its tally, with the status of the followed
+// elements, and records what each figure counts.
+func (r *Report) finish(t *tally, followed []*Element, rates []utsyn.ExchangeRate) *Section {
+	s, key := t.s, t.s.Key
+	elementStatus := map[string]*records{}
+	if !r.Public {
 		for _, m := range followed {
-			st := status(elementStatus, m.Latest)
+			st := statusRecords(elementStatus, m.Latest)
 			st.elements = append(st.elements, m.ID)
 		}
 	}
@@ -594,22 +662,22 @@ func (r *Report) section(key string, el *Element, in func(*Engagement) bool, fol
 		r.records[k] = rec
 		return Count{Key: k, N: n}
 	}
-	s.ContinuedN = len(continued.engagements)
-	r.records[key+".continued"] = continued
+	s.ContinuedN = len(t.continued.engagements)
+	r.records[key+".continued"] = &t.continued
 	s.Figures = Figures{
-		Engagements: count("engagements", engagements, len(engagements.engagements)),
-		New:         count("new", fresh, len(fresh.engagements)),
-		Completed:   count("completed", completed, len(completed.engagements)),
-		Memberships: count("memberships", memberships, len(memberships.engagements)),
-		Countries:   count("countries", withPartners, len(countries)),
-		External:    Money{Key: key + ".external", Funding: store.SumFunding(external, rates, nil)},
-		Own:         Money{Key: key + ".own", Funding: store.SumFunding(own, rates, nil)},
+		Engagements: count("engagements", &t.engagements, len(t.engagements.engagements)),
+		New:         count("new", &t.fresh, len(t.fresh.engagements)),
+		Completed:   count("completed", &t.completed, len(t.completed.engagements)),
+		Memberships: count("memberships", &t.memberships, len(t.memberships.engagements)),
+		Countries:   count("countries", &t.withPartners, len(t.countries)),
+		External:    Money{Key: key + ".external", Funding: store.SumFunding(t.external, rates, nil)},
+		Own:         Money{Key: key + ".own", Funding: store.SumFunding(t.own, rates, nil)},
 	}
-	r.records[s.Figures.External.Key] = extLines
+	r.records[s.Figures.External.Key] = &t.extLines
 	if !r.Public { // a public report has no own contribution
-		r.records[s.Figures.Own.Key] = ownLines
+		r.records[s.Figures.Own.Key] = &t.ownLines
 	}
-	for c := range countries {
+	for c := range t.countries {
 		s.Figures.Countries.Countries = append(s.Figures.Countries.Countries, c)
 	}
 	slices.Sort(s.Figures.Countries.Countries)
@@ -617,16 +685,16 @@ func (r *Report) section(key string, el *Element, in func(*Engagement) bool, fol
 		if rec := elementStatus[st]; rec != nil {
 			s.ElementStatus = append(s.ElementStatus, StatusCount{Status: st, Count: count("elements."+st, rec, len(rec.elements))})
 		}
-		if rec := engagementStatus[st]; rec != nil {
+		if rec := t.engagementStatus[st]; rec != nil {
 			s.EngagementStatus = append(s.EngagementStatus, StatusCount{Status: st, Count: count("status."+st, rec, len(rec.engagements))})
 		}
 	}
-	for k, row := range rows {
+	for k, row := range t.rows {
 		if !row.Converted {
 			row.NOK.Minor = 0
 		}
 		s.MoneyRows = append(s.MoneyRows, row)
-		r.records[row.Key] = rowRecords[k]
+		r.records[row.Key] = t.rowRecords[k]
 	}
 	slices.SortFunc(s.MoneyRows, func(a, b *MoneyRow) int {
 		return cmp.Or(cmp.Compare(a.Year, b.Year), cmp.Compare(slices.Index(utsyn.MoneyKinds, a.Kind), slices.Index(utsyn.MoneyKinds, b.Kind)),
@@ -777,6 +845,10 @@ func (r *Report) Describe(key string, lang i18n.Lang, cat *i18n.Catalog) (sectio
 				section = strings.TrimSpace(s.Element.Code + " " + v.S(s.Element.Title))
 			}
 		}
+	}
+	if prefix == "decisions" {
+		return v.T("report.decisions.title"), v.T(map[string]string{"renewal": "report.decisions.renewal", "review": "report.decisions.review",
+			"off_track": "report.status.off_track"}[rest]), true
 	}
 	name, detail, _ := strings.Cut(rest, ".")
 	switch name {

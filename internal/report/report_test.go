@@ -400,3 +400,33 @@ func TestEmptyPeriod(t *testing.T) {
 		}
 	})
 }
+
+// A cached report is used again until a record changes, and never after.
+func TestCache(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		c := report.NewCache(2)
+		o := report.Options{Org: f.org, Period: year2040}
+		first, err := c.Build(ctx, db, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, _ := c.Build(ctx, db, o)
+		if again != first {
+			t.Error("the same report, with nothing changed, was built again")
+		}
+		if other, _ := c.Build(ctx, db, report.Options{Org: f.org, Period: year2040, Form: report.Administrative}); other == first {
+			t.Error("the administrative form came from the political form's entry")
+		}
+		if err := db.UpdateAs(ctx, &utsyn.Principal{Label: "test"}, func(tx *store.Tx) error {
+			return tx.SetExchangeRate(ctx, f.org.ID, utsyn.ExchangeRate{Year: 2040, Currency: "EUR", NOK: 11})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		changed, _ := c.Build(ctx, db, o)
+		if changed == first || !changed.Total.Figures.External.Complete {
+			t.Errorf("after a rate was set, the cache gave the old report (complete %v)", changed.Total.Figures.External.Complete)
+		}
+	})
+}

@@ -209,7 +209,7 @@ func (db *DB) ReportData(ctx context.Context, q ReportQuery) (*ReportData, error
 					}
 					renewals[id] = d
 					return nil
-				}, `SELECT e.id, e.renewal_date FROM engagements e WHERE `+where+` AND e.renewal_date IS NOT NULL
+				}, `SELECT e.id, e.renewal_date FROM engagements e WHERE `+where+` AND e.kind = 'membership' AND e.renewal_date IS NOT NULL
 					AND e.renewal_date >= substr($2, 1, length(e.renewal_date))
 					AND e.renewal_date <= substr(`+fmt.Sprintf("$%d", len(rargs))+`, 1, length(e.renewal_date))`, rargs...)
 			})
@@ -268,7 +268,9 @@ func reportIDList(es []*ReportEngagement) string {
 }
 
 // ReportDetails adds the details (title, acronym, and unless publicOnly the responsible unit
-// and person and a membership's renewal date) to the engagements that lack them.
+// and person and a membership's renewal date) to the engagements that lack them. The rows are
+// found by id alone, and those of another organisation left out here: a condition on the
+// organisation would make SQLite walk the organisation's index once per chunk.
 func (db *DB) ReportDetails(ctx context.Context, orgID int64, es []*ReportEngagement, publicOnly bool) error {
 	var todo []*ReportEngagement
 	byID := map[int64]*ReportEngagement{}
@@ -280,10 +282,13 @@ func (db *DB) ReportDetails(ctx context.Context, orgID int64, es []*ReportEngage
 	}
 	for chunk := range slices.Chunk(todo, reportChunk) {
 		err := eachRow(ctx, db.read, func(rows *sql.Rows) error {
-			var id int64
+			var id, org int64
 			var d ReportEngagement
-			if err := rows.Scan(&id, &d.Title, &d.Acronym, &d.Unit, &d.Responsible, &d.RenewalDate); err != nil {
+			if err := rows.Scan(&id, &org, &d.Title, &d.Acronym, &d.Unit, &d.Responsible, &d.RenewalDate); err != nil {
 				return err
+			}
+			if org != orgID {
+				return nil
 			}
 			e := byID[id]
 			e.Title, e.Acronym, e.Detailed = d.Title, d.Acronym, true
@@ -291,8 +296,8 @@ func (db *DB) ReportDetails(ctx context.Context, orgID int64, es []*ReportEngage
 				e.Unit, e.Responsible, e.RenewalDate = d.Unit, d.Responsible, d.RenewalDate
 			}
 			return nil
-		}, `SELECT e.id, e.title, e.acronym, e.unit, coalesce(u.name, u.email, ''), e.renewal_date
-			FROM engagements e LEFT JOIN users u ON u.id = e.responsible_id WHERE e.org_id = $1 AND e.id IN (`+reportIDList(chunk)+`)`, orgID)
+		}, `SELECT e.id, e.org_id, e.title, e.acronym, e.unit, coalesce(u.name, u.email, ''), e.renewal_date
+			FROM engagements e LEFT JOIN users u ON u.id = e.responsible_id WHERE e.id IN (`+reportIDList(chunk)+`)`)
 		if err != nil {
 			return fmt.Errorf("report details: %w", err)
 		}
@@ -329,6 +334,21 @@ func (db *DB) latestUpdates(ctx context.Context, orgID int64, to utsyn.Date) ([]
 		out = append(out, latest[k])
 	}
 	return out, nil
+}
+
+// ReportStamp names the state of the organisation's records: the newest event of its audit
+// trail, which every change records. A report built when the stamp was the same counts the
+// same records. "" when the organisation has no events yet.
+func (db *DB) ReportStamp(ctx context.Context, orgID int64) (string, error) {
+	var id int64
+	var at time.Time
+	err := db.reads().QueryRowContext(ctx, `SELECT id, at FROM audit_events WHERE org_id = $1 ORDER BY at DESC, id DESC LIMIT 1`, orgID).Scan(&id, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	} else if err != nil {
+		return "", fmt.Errorf("report stamp: %w", err)
+	}
+	return strconv.FormatInt(id, 10) + "@" + at.UTC().Format(time.RFC3339Nano), nil
 }
 
 // Report forms that can be published.

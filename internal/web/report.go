@@ -32,6 +32,12 @@ const (
 // reportPDFSlots bounds how many PDFs are printed at once: each starts a Chromium.
 var reportPDFSlots = make(chan struct{}, 2)
 
+// reportCache keeps the last reports built, for as long as their organisation's records stay
+// as they were (report.Cache): the page, its PDF and XLSX and the records behind its figures
+// are one report asked for again and again. Its place is the Server (web.go); it is kept here
+// with the PDF slots until the Server has a field for them.
+var reportCache = report.NewCache(8)
+
 // StyleSheet returns the site's style sheet, whose print rules lay a report out on A4: for a
 // report written to a file or printed to PDF outside the web server.
 func StyleSheet() (string, error) {
@@ -141,7 +147,7 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request, p *page, q r
 		s.render(w, r, "report-page", http.StatusUnprocessableEntity, rp)
 		return nil
 	}
-	rep, err := report.Build(ctx, s.db, report.Options{Org: p.Org, Period: q.Period, Form: q.Form, Now: s.now()})
+	rep, err := reportCache.Build(ctx, s.db, report.Options{Org: p.Org, Period: q.Period, Form: q.Form, Now: s.now()})
 	if err != nil {
 		return err
 	}
@@ -216,7 +222,7 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request, p *page) erro
 		return nil
 	}
 	ctx := r.Context()
-	rep, err := report.Build(ctx, s.db, report.Options{Org: p.Org, Period: q.Period, Form: q.Form, Now: s.now()})
+	rep, err := reportCache.Build(ctx, s.db, report.Options{Org: p.Org, Period: q.Period, Form: q.Form, Now: s.now()})
 	if err != nil {
 		return err
 	}
@@ -267,7 +273,7 @@ func (s *Server) reportXLSX(w http.ResponseWriter, r *http.Request, p *page) err
 		return s.showReport(w, r, p, q, f, "")
 	}
 	ctx := r.Context()
-	rep, err := report.Build(ctx, s.db, report.Options{Org: p.Org, Period: q.Period, Form: q.Form, Now: s.now()})
+	rep, err := reportCache.Build(ctx, s.db, report.Options{Org: p.Org, Period: q.Period, Form: q.Form, Now: s.now()})
 	if err != nil {
 		return err
 	}
@@ -350,7 +356,7 @@ func (s *Server) reportRecords(w http.ResponseWriter, r *http.Request, p *page) 
 	if f.Failed() {
 		return s.showReport(w, r, p, q, f, "")
 	}
-	rep, err := report.Build(r.Context(), s.db, report.Options{Org: p.Org, Period: q.Period, Form: q.Form, Now: s.now()})
+	rep, err := reportCache.Build(r.Context(), s.db, report.Options{Org: p.Org, Period: q.Period, Form: q.Form, Now: s.now()})
 	if err != nil {
 		return err
 	}
@@ -525,7 +531,7 @@ func (s *Server) findPublished(r *http.Request, p *page) (*store.PublishedReport
 	if err != nil {
 		return nil, nil, err
 	}
-	rep, err := report.Build(ctx, s.db, report.Options{Org: p.Org, Period: report.Period{From: pr.From, To: pr.To},
+	rep, err := reportCache.Build(ctx, s.db, report.Options{Org: p.Org, Period: report.Period{From: pr.From, To: pr.To},
 		Form: report.Political, Public: true, Now: s.now()})
 	return pr, rep, err
 }
