@@ -438,9 +438,11 @@ func cordisActorType(s string) string {
 	return "other"
 }
 
+var norwegianLetters = strings.NewReplacer("ø", "o", "Ø", "o", "æ", "ae", "Æ", "ae", "å", "a", "Å", "a")
+
 // foldName lower-cases a name and strips its accents and punctuation, to find it again.
 func foldName(s string) string {
-	s = strings.NewReplacer("ø", "o", "Ø", "o", "æ", "ae", "Æ", "ae", "å", "a", "Å", "a").Replace(s)
+	s = norwegianLetters.Replace(s)
 	var b strings.Builder
 	for _, r := range norm.NFD.String(strings.ToLower(s)) {
 		switch {
@@ -542,6 +544,7 @@ func (j *euImport) storeOwn(ctx context.Context, tx *store.Tx) error {
 	cat, now := j.opt.Catalog, j.opt.Now()
 	funderID := int64(0)
 	actorCount, engagementCount, moneyCount := j.rep.count(EntityActor), j.rep.count(EntityEngagement), j.rep.count(EntityMoney)
+	seenActors := map[int64]bool{}
 	actor := func(a *utsyn.Actor) (int64, error) {
 		created, err := tx.FindOrCreateActor(ctx, a)
 		if err != nil {
@@ -550,7 +553,10 @@ func (j *euImport) storeOwn(ctx context.Context, tx *store.Tx) error {
 		if created {
 			actorCount.Created++
 			j.rep.change(Change{Entity: EntityActor, Action: "create", ID: a.ID, Label: a.Name})
+		} else if !seenActors[a.ID] {
+			actorCount.Unchanged++
 		}
+		seenActors[a.ID] = true
 		return a.ID, nil
 	}
 	for i, id := range own {
@@ -570,58 +576,70 @@ func (j *euImport) storeOwn(ctx context.Context, tx *store.Tx) error {
 			return fmt.Errorf("failure injected at row %d", mine.row)
 		}
 		// The other participants, as partners: in the Research Council's data the Norwegian
-		// ones, in CORDIS everyone.
-		var partners []utsyn.Partner
-		for _, p := range byProject[id] {
-			if p.orgNumber == j.org.OrgNumber {
-				continue
+		// ones, in CORDIS everyone. Found or registered only when the engagement gets them.
+		partners := func() []utsyn.Partner {
+			var out []utsyn.Partner
+			for _, p := range byProject[id] {
+				if p.orgNumber == j.org.OrgNumber {
+					continue
+				}
+				if _, ok := places.Lookup(p.country); !ok {
+					continue
+				}
+				a := &utsyn.Actor{OrgID: j.org.ID, Name: p.name, Country: p.country, OrgNumber: p.orgNumber, PIC: p.pic, Type: p.actorType}
+				if p.source == SourceCORDIS && p.country != "NO" {
+					a.Region = p.nuts
+				} else {
+					a.Region = p.county.Number
+				}
+				aid, err := actor(a)
+				if err != nil {
+					j.rep.add(Problem{Level: LevelNote, File: p.file, Row: p.row, Key: "import.problem.partner_skipped", Args: []any{"name", p.name}})
+					continue
+				}
+				role := "partner"
+				if p.role == "coordinator" {
+					role = "lead"
+				}
+				out = append(out, utsyn.Partner{ActorID: aid, Role: role})
 			}
-			country := p.country
-			if _, ok := places.Lookup(country); !ok {
-				continue
-			}
-			a := &utsyn.Actor{OrgID: j.org.ID, Name: p.name, Country: country, OrgNumber: p.orgNumber, PIC: p.pic, Type: p.actorType}
-			if p.source == SourceCORDIS && p.country != "NO" {
-				a.Region = p.nuts
-			} else {
-				a.Region = p.county.Number
-			}
-			aid, err := actor(a)
-			if err != nil {
-				j.rep.add(Problem{Level: LevelNote, File: p.file, Row: p.row, Key: "import.problem.partner_skipped", Args: []any{"name", p.name}})
-				continue
-			}
-			role := "partner"
-			if p.role == "coordinator" {
-				role = "lead"
-			}
-			partners = append(partners, utsyn.Partner{ActorID: aid, Role: role})
+			return out
 		}
-		if funderID == 0 && cents > 0 {
-			if funderID, err = actor(&utsyn.Actor{OrgID: j.org.ID, Name: "European Commission", Country: "BE", Type: "public_authority"}); err != nil {
-				return err
+		// The grant to the organisation, spread over the contract's years, funded by the
+		// European Commission.
+		addGrant := func(engagementID int64) error {
+			lines := spreadByYear(cents, pr.start, pr.end)
+			if len(lines) == 0 {
+				return nil
 			}
-		}
-		grant := spreadByYear(cents, pr.start, pr.end)
-		note := func(lang i18n.Lang) string {
-			return cat.T(lang, "import.eu.grant_note", "source", cat.T(lang, "import.eu.source."+mine.source), "amount", formatCents(cents))
+			if funderID == 0 {
+				var err error
+				if funderID, err = actor(&utsyn.Actor{OrgID: j.org.ID, Name: "European Commission", Country: "BE", Type: "public_authority"}); err != nil {
+					return err
+				}
+			}
+			note := cat.T(i18n.NB, "import.eu.grant_note", "source", cat.T(i18n.NB, "import.eu.source."+mine.source), "amount", formatCents(cents))
+			for _, m := range lines {
+				m.EngagementID, m.FunderID, m.Note = engagementID, funderID, note
+				if err := tx.CreateMoneyLine(ctx, j.org.ID, m); err != nil {
+					return err
+				}
+				moneyCount.Created++
+			}
+			return nil
 		}
 		existing, found := x.External[store.ExternalKey{Scheme: "cordis", Value: id}]
 		if !found {
 			e := j.engagement(pr, mine, now)
-			e.Partners = partners
+			e.Partners = partners()
 			if err := tx.CreateEngagement(ctx, e); err != nil {
 				j.rep.add(Problem{Level: LevelError, File: mine.file, Row: mine.row, Key: utsyn.ErrorMessage(err)})
 				continue
 			}
 			engagementCount.Created++
 			j.rep.change(Change{Entity: EntityEngagement, Action: "create", ID: e.ID, Label: e.Title.Get("nb"), Row: mine.row})
-			for _, m := range grant {
-				m.EngagementID, m.FunderID, m.Note = e.ID, funderID, note(i18n.NB)
-				if err := tx.CreateMoneyLine(ctx, j.org.ID, m); err != nil {
-					return err
-				}
-				moneyCount.Created++
+			if err := addGrant(e.ID); err != nil {
+				return err
 			}
 			continue
 		}
@@ -644,7 +662,11 @@ func (j *euImport) storeOwn(ctx context.Context, tx *store.Tx) error {
 		fill("call", e.Call == "" && fresh.Call != "", func() { e.Call = fresh.Call })
 		fill("start", e.Start.IsZero() && !fresh.Start.IsZero(), func() { e.Start = fresh.Start })
 		fill("end", e.End.IsZero() && !fresh.End.IsZero(), func() { e.End = fresh.End })
-		fill("partners", len(e.Partners) == 0 && len(partners) > 0, func() { e.Partners = partners })
+		if len(e.Partners) == 0 {
+			if ps := partners(); len(ps) > 0 {
+				fill("partners", true, func() { e.Partners = ps })
+			}
+		}
 		if len(fields) > 0 {
 			if err := tx.UpdateEngagement(ctx, e); err != nil {
 				j.rep.add(Problem{Level: LevelError, File: mine.file, Row: mine.row, Key: utsyn.ErrorMessage(err)})
@@ -667,12 +689,8 @@ func (j *euImport) storeOwn(ctx context.Context, tx *store.Tx) error {
 			moneyCount.Unchanged += len(lines[e.ID])
 			continue
 		}
-		for _, m := range grant {
-			m.EngagementID, m.FunderID, m.Note = e.ID, funderID, note(i18n.NB)
-			if err := tx.CreateMoneyLine(ctx, j.org.ID, m); err != nil {
-				return err
-			}
-			moneyCount.Created++
+		if err := addGrant(e.ID); err != nil {
+			return err
 		}
 	}
 	return nil

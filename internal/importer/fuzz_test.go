@@ -119,7 +119,7 @@ func FuzzXLSX(f *testing.F) {
 	f.Add(wb[:len(wb)/2])
 	f.Add([]byte("PK\x03\x04 not really a zip"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		w, err := openWorkbook(byteReader(data), int64(len(data)), "")
+		w, err := openWorkbook(byteReader(data), int64(len(data)))
 		if err != nil {
 			return
 		}

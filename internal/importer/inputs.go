@@ -155,7 +155,7 @@ func (in *inputs) add(f File, ra io.ReaderAt, size int64, rep *Report) error {
 }
 
 func (in *inputs) addWorkbook(f File, ra io.ReaderAt, size int64, rep *Report) error {
-	wb, err := openWorkbook(ra, size, f.Path)
+	wb, err := openWorkbook(ra, size)
 	if err != nil {
 		fileProblem(rep, f.Name, err.Error())
 		return nil

@@ -120,19 +120,6 @@ func (j *registerImport) readTable(ctx context.Context, s *source, t table, prog
 		}
 		seen[key] = true
 	}
-	if s.wb != nil {
-		for _, cell := range s.wb.formulas[s.sheet] {
-			col, row, err := cellCoordinates(cell)
-			if err != nil {
-				continue
-			}
-			p := Problem{Level: LevelError, File: s.file, Sheet: s.sheet, Row: row, Column: columnName(col), Key: errFormula.Error()}
-			if col < len(h.names) {
-				p.Header = h.names[col]
-			}
-			j.rep.add(p)
-		}
-	}
 	j.has[s.role] = true
 	for n := 0; ; n++ {
 		if n%512 == 0 {
@@ -142,6 +129,15 @@ func (j *registerImport) readTable(ctx context.Context, s *source, t table, prog
 			progress(t.Progress())
 		}
 		row, line, err := t.Next()
+		if st, ok := t.(*sheetTable); ok {
+			for _, f := range st.takeFormulas() {
+				p := Problem{Level: LevelError, File: s.file, Sheet: s.sheet, Row: f.row, Column: columnName(f.col), Key: errFormula.Error()}
+				if f.col < len(h.names) {
+					p.Header = h.names[f.col]
+				}
+				j.rep.add(p)
+			}
+		}
 		if err == io.EOF {
 			return nil
 		}
@@ -247,6 +243,9 @@ func newVocab(cat *i18n.Catalog, prefix string, keys []string) vocab {
 }
 
 func (v vocab) find(s string) (string, bool) {
+	if k, ok := v[s]; ok { // a key as it is: most cells, and no folding
+		return k, ok
+	}
 	k, ok := v[foldName(s)]
 	return k, ok
 }

@@ -189,7 +189,7 @@ func (w *registerWriter) engagements(ctx context.Context) error {
 		}
 		if en.before == nil {
 			creates = append(creates, en)
-			if len(creates) == 2000 && !w.createFailed {
+			if len(creates) == 5000 && !w.createFailed {
 				if err := w.createEngagements(ctx, creates, taken); err != nil {
 					return err
 				}

@@ -267,7 +267,7 @@ func indexOf[T comparable](list []T, v T) int { return slices.Index(list, v) }
 // ids, element links and partners, their first status, and an audit event each, and sets their
 // ids. Each is checked as CreateEngagement checks it: its fields, and that every record it
 // refers to is the organisation's; a refused one fails the batch with an *ImportError. They go
-// in a thousand at a time, so a large batch costs little more memory than a small one.
+// in a few thousand at a time, so a large batch costs little more memory than a small one.
 func (tx *Tx) ImportEngagements(ctx context.Context, orgID int64, es []*utsyn.Engagement) error {
 	if tx.db.dialect == sqlite && len(es) > 1000 {
 		// The indexes by title, dates and time of change take rows in no order; with the
@@ -276,8 +276,8 @@ func (tx *Tx) ImportEngagements(ctx context.Context, orgID int64, es []*utsyn.En
 			return fmt.Errorf("import engagements: %w", err)
 		}
 	}
-	for start := 0; start < len(es); start += 1000 {
-		if err := tx.importEngagements(ctx, orgID, es[start:min(start+1000, len(es))], start); err != nil {
+	for start := 0; start < len(es); start += 2500 {
+		if err := tx.importEngagements(ctx, orgID, es[start:min(start+2500, len(es))], start); err != nil {
 			return err
 		}
 	}
@@ -406,9 +406,9 @@ func (tx *Tx) importEngagements(ctx context.Context, orgID int64, es []*utsyn.En
 		}
 		engagements = append(engagements, []any{e.ID, e.OrgID, e.Kind, e.Title, fold(e.Title.Get("nb")), e.Acronym,
 			e.Description, e.Status, e.Start, e.End, e.Unit, nullID(e.Responsible), nullID(e.RoleTermID), nullID(e.FormTermID),
-			e.Programme, e.Call, e.Public, e.Example, jsonText(e.Tags), jsonText(e.SDGs), jsonText(e.Links), m.AnnualFee.Minor,
-			m.AnnualFee.Currency, m.DecisionBody, m.DecisionDate, m.DecisionCase, m.RenewalDate, jsonText(m.Seats),
-			jsonText(m.Reviews), searchText(e), e.Version, tx.now, tx.now})
+			e.Programme, e.Call, e.Public, e.Example, jsonList(e.Tags), jsonList(e.SDGs), jsonList(e.Links), m.AnnualFee.Minor,
+			m.AnnualFee.Currency, m.DecisionBody, m.DecisionDate, m.DecisionCase, m.RenewalDate, jsonList(m.Seats),
+			jsonList(m.Reviews), searchText(e), e.Version, tx.now, tx.now})
 		for _, scheme := range utsyn.ExternalIDSchemes {
 			if v, ok := e.ExternalIDs[scheme]; ok {
 				external = append(external, []any{e.ID, e.OrgID, scheme, v})
@@ -554,6 +554,15 @@ func (tx *Tx) event(orgID int64, action, entity string, id int64, summary string
 	return []any{orgID, nullID(userID), tx.label(), tx.now, action, entity, id, summary, jsonText(changes)}
 }
 
+// jsonList is a list as the store writes it: "[]" when empty, which is most lists of most
+// records, without the cost of encoding.
+func jsonList[T any](v []T) string {
+	if len(v) == 0 {
+		return "[]"
+	}
+	return jsonText(v)
+}
+
 // reserveIDs takes n ids for new rows of a table. On SQLite the writer holds the database's
 // write lock for the whole transaction, so the ids after the largest are free; on PostgreSQL
 // they come from the table's identity sequence, as a plain INSERT would take them.
@@ -586,6 +595,12 @@ func (tx *Tx) reserveIDs(ctx context.Context, table string, n int) ([]int64, err
 // in a list, which costs the square of their number in a statement of thousands.
 func (tx *Tx) bulkInsert(ctx context.Context, table string, columns []string, rows [][]any) error {
 	perStatement := min(30000/len(columns), 500)
+	var full *sql.Stmt // the statement of a full chunk, parsed once: parsing one of thousands of values costs SQLite as much as running it
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
 	for chunk := range slices.Chunk(rows, perStatement) {
 		var b strings.Builder
 		b.WriteString("INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ")
@@ -611,7 +626,19 @@ func (tx *Tx) bulkInsert(ctx context.Context, table string, columns []string, ro
 			}
 			b.WriteByte(')')
 		}
-		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
+		var err error
+		switch {
+		case len(chunk) < perStatement || len(rows) <= perStatement:
+			_, err = tx.tx.ExecContext(ctx, b.String(), args...)
+		default:
+			if full == nil {
+				if full, err = tx.tx.PrepareContext(ctx, b.String()); err != nil {
+					return fmt.Errorf("insert into %s: %w", table, err)
+				}
+			}
+			_, err = full.ExecContext(ctx, args...)
+		}
+		if err != nil {
 			return fmt.Errorf("insert into %s: %w", table, err)
 		}
 	}
