@@ -20,6 +20,9 @@ type Bars struct {
 	// Tick writes a figure of the scale ("2 mill."); nil leaves the scale out.
 	Tick  func(float64) string
 	Width float64 // in user units; 640 when 0
+	// Bare leaves out the legend and the figures at the bars' ends: for the second and later of
+	// small multiples, whose first has the legend and whose table has the figures.
+	Bare bool
 }
 
 // BarRow is one category: its label, a note after the label in words (e.g. "no active work"),
@@ -95,6 +98,9 @@ func (c Bars) SVG() template.HTML {
 	// The bars leave room at their end for the longest figure.
 	textRoom := 0.0
 	for _, r := range c.Rows {
+		if c.Bare {
+			break
+		}
 		for _, b := range r.Bars {
 			textRoom = math.Max(textRoom, textWidth(b.Text, fontSize-1))
 		}
@@ -109,7 +115,7 @@ func (c Bars) SVG() template.HTML {
 	var body svg
 	body.id = c.ID
 	y := 4.0
-	if len(c.Series) > 1 {
+	if len(c.Series) > 1 && !c.Bare {
 		y += body.legend(c.Series, left, y, width-left) + 6
 	}
 	gridTop := y
@@ -138,7 +144,7 @@ func (c Bars) SVG() template.HTML {
 				// Nothing: a hairline at zero, so the row does not look forgotten.
 				body.printf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1.5"/>`, num(left), num(y), num(left), num(y+barHeight), textColour)
 			}
-			if b.Text != "" {
+			if b.Text != "" && !c.Bare {
 				body.text(x+6, y+barHeight-4, "start", textColour, fontSize-1, "", b.Text)
 			}
 			y += barHeight + barGap

@@ -76,8 +76,9 @@ func (s *svg) printf(format string, args ...any) { fmt.Fprintf(&s.b, format, arg
 // open starts an <svg> of the size in user units, scaled to its container's width, as an image
 // named by its title and described by its reading.
 func (s *svg) open(class string, width, height float64, title, desc string) {
-	s.printf(`<svg xmlns="http://www.w3.org/2000/svg" class="chart %s" viewBox="0 0 %s %s" width="%s" height="%s" role="img" aria-labelledby="%s-title %s-desc" focusable="false">`,
-		esc(class), num(width), num(height), num(width), num(height), esc(s.id), esc(s.id))
+	// The text's colour and size are the root's, for the texts to inherit.
+	s.printf(`<svg xmlns="http://www.w3.org/2000/svg" class="chart %s" viewBox="0 0 %s %s" width="%s" height="%s" role="img" aria-labelledby="%s-title %s-desc" focusable="false" fill="%s" font-size="%d">`,
+		esc(class), num(width), num(height), num(width), num(height), esc(s.id), esc(s.id), textColour, fontSize)
 	s.printf(`<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, esc(s.id), esc(title), esc(s.id), esc(desc))
 }
 
@@ -91,25 +92,27 @@ func (s *svg) patterns(used []Style) {
 			continue
 		}
 		seen[st] = true
-		fmt.Fprintf(&defs, `<pattern id="%s-p%d" width="8" height="8" patternUnits="userSpaceOnUse">%s</pattern>`, esc(s.id), st, styles[st].pattern)
+		fmt.Fprintf(&defs, `<pattern id="%s-p%d" width="8" height="8" patternUnits="userSpaceOnUse"><rect width="8" height="8" fill="%s"/>%s</pattern>`,
+			esc(s.id), st, styles[st].fill, styles[st].pattern)
 	}
 	if defs.Len() > 0 {
 		s.printf(`<defs>%s</defs>`, defs.String())
 	}
 }
 
-// shape draws a rectangle in the style: the fill, the pattern over it, and an outline.
+// rect draws a rectangle in the style, outlined: filled with the style's colour, or with its
+// pattern (which has the colour under it).
 func (s *svg) rect(st Style, x, y, w, h float64) {
 	st %= numStyles
 	if w <= 0 || h <= 0 {
 		return
 	}
-	s.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`, num(x), num(y), num(w), num(h), styles[st].fill)
+	fill := styles[st].fill
 	if styles[st].pattern != "" {
-		s.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="url(#%s-p%d)"/>`, num(x), num(y), num(w), num(h), esc(s.id), st)
+		fill = fmt.Sprintf("url(#%s-p%d)", esc(s.id), st)
 	}
-	s.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="none" stroke="%s" stroke-width="0.75"/>`,
-		num(x+0.375), num(y+0.375), num(math.Max(w-0.75, 0)), num(math.Max(h-0.75, 0)), textColour)
+	s.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s" stroke="%s" stroke-width=".8"/>`,
+		num(x+0.4), num(y+0.4), num(math.Max(w-0.8, 0.1)), num(math.Max(h-0.8, 0.1)), fill, textColour)
 }
 
 // text writes a text; anchor is start, middle or end.
@@ -121,7 +124,13 @@ func (s *svg) text(x, y float64, anchor, colour string, size float64, weight, co
 	if weight != "" {
 		attrs += ` font-weight="` + weight + `"`
 	}
-	s.printf(`<text x="%s" y="%s" fill="%s" font-size="%s"%s>%s</text>`, num(x), num(y), colour, num(size), attrs, esc(content))
+	if colour != textColour {
+		attrs += ` fill="` + colour + `"`
+	}
+	if size != fontSize {
+		attrs += ` font-size="` + num(size) + `"`
+	}
+	s.printf(`<text x="%s" y="%s"%s>%s</text>`, num(x), num(y), attrs, esc(content))
 }
 
 func (s *svg) close() template.HTML {

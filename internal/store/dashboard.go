@@ -1,12 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"embed"
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -49,6 +51,7 @@ func dashboardQuery(name string) string {
 const (
 	syncRebuild = 300 * time.Millisecond
 	maxAge      = 5 * time.Minute
+	maxMemo     = 256 // figures kept per snapshot
 )
 
 // Dashboards keeps the organisations' snapshots and works out their figures. It is safe for
@@ -81,10 +84,16 @@ type snapshot struct {
 	index       map[int64]int32 // engagement id → index
 	units       []string        // the units engagements name, sorted; snapEngagement.unit indexes it
 	actors      []snapActor
+	byName      []int32  // the actors' indexes in the order of their names
+	countries   []string // the actors' countries; snapActor.country indexes it
+	places      []string // the Norwegian actors' counties of 2024, then their regions that name none ("?" and the region)
+	first, last int      // the first and last year of the work: starts, ends and money
 	rates       map[rateKey]float64
 	elementLast map[int64]lastStatus // the latest status update of each element that has one
 	cadences    []elementCadence
 	milestones  []snapMilestone
+	memo        sync.Map     // figures worked out from it, by kind and filter (Dashboards.figures)
+	memoSize    atomic.Int32 // how many are kept; at most maxMemo
 }
 
 type rateKey struct {
@@ -109,19 +118,18 @@ type snapEngagement struct {
 }
 
 type snapMoney struct {
-	year     int
-	kind     string
-	currency string
-	minor    int64
-	hours    float64
+	minor int64
+	hours float64
+	year  int16
+	kind  uint8 // index in utsyn.MoneyKinds
+	cur   uint8 // index in utsyn.Currencies
 }
 
 type snapActor struct {
 	id      int64
 	name    string
-	country string
-	region  string
-	county  string // the county of 2024 a Norwegian actor's region names, or ""
+	country int32 // index in snapshot.countries
+	place   int32 // a Norwegian actor's index in snapshot.places; -1 for others
 }
 
 type lastStatus struct {
@@ -308,29 +316,74 @@ func (db *DB) readSnapshot(ctx context.Context, orgID int64, now func() time.Tim
 	}, dashboardQuery("links"), orgID); err != nil {
 		return nil, fmt.Errorf("dashboard links: %w", err)
 	}
+	kinds, currencies := map[string]uint8{}, map[string]uint8{}
+	for i, k := range utsyn.MoneyKinds {
+		kinds[k] = uint8(i)
+	}
+	for i, c := range utsyn.Currencies {
+		currencies[c] = uint8(i)
+	}
 	if err := eachRow(ctx, q, func(r *sql.Rows) error {
 		var eid int64
+		var year int
 		var m snapMoney
+		var kind, currency string
 		var hours sql.NullFloat64
-		if err := r.Scan(&eid, &m.year, &m.kind, &m.currency, &m.minor, &hours); err != nil {
+		if err := r.Scan(&eid, &year, &kind, &currency, &m.minor, &hours); err != nil {
 			return err
 		}
-		m.hours = hours.Float64
-		if i, ok := s.index[eid]; ok {
-			s.engagements[i].money = append(s.engagements[i].money, m)
+		m.year, m.hours = int16(year), hours.Float64
+		var ok1, ok2 bool
+		m.kind, ok1 = kinds[kind]
+		m.cur, ok2 = currencies[currency]
+		i, ok := s.index[eid]
+		if !ok || !ok1 || !ok2 {
+			return nil // the schema's checks keep these out
 		}
+		e := &s.engagements[i]
+		for j := range e.money {
+			if x := &e.money[j]; x.year == m.year && x.kind == m.kind && x.cur == m.cur {
+				x.minor += m.minor
+				x.hours += m.hours
+				return nil
+			}
+		}
+		e.money = append(e.money, m)
 		return nil
 	}, dashboardQuery("money"), orgID); err != nil {
 		return nil, fmt.Errorf("dashboard money: %w", err)
 	}
 	actorIndex := map[int64]int32{}
+	countries, places := map[string]int32{}, map[string]int32{}
+	for _, c := range Counties2024 {
+		places[c] = int32(len(s.places))
+		s.places = append(s.places, c)
+	}
 	if err := eachRow(ctx, q, func(r *sql.Rows) error {
-		var a snapActor
-		if err := r.Scan(&a.id, &a.name, &a.country, &a.region); err != nil {
+		a := snapActor{place: -1}
+		var country, region string
+		if err := r.Scan(&a.id, &a.name, &country, &region); err != nil {
 			return err
 		}
-		if a.country == "NO" {
-			a.county, _ = County(a.region)
+		c, ok := countries[country]
+		if !ok {
+			c = int32(len(s.countries))
+			countries[country] = c
+			s.countries = append(s.countries, country)
+		}
+		a.country = c
+		if country == "NO" {
+			key, ok := County(region)
+			if !ok {
+				key = "?" + strings.TrimSpace(region)
+			}
+			p, ok := places[key]
+			if !ok {
+				p = int32(len(s.places))
+				places[key] = p
+				s.places = append(s.places, key)
+			}
+			a.place = p
 		}
 		actorIndex[a.id] = int32(len(s.actors))
 		s.actors = append(s.actors, a)
@@ -345,12 +398,53 @@ func (db *DB) readSnapshot(ctx context.Context, orgID int64, now func() time.Tim
 		}
 		i, ok := s.index[eid]
 		a, found := actorIndex[aid]
-		if ok && found {
+		if ok && found && !slices.Contains(s.engagements[i].partners, a) {
 			s.engagements[i].partners = append(s.engagements[i].partners, a)
 		}
 		return nil
 	}, dashboardQuery("partners"), orgID); err != nil {
 		return nil, fmt.Errorf("dashboard partners: %w", err)
+	}
+	// Each engagement's links, money and partners side by side in one array each, so that the
+	// figures read them in order rather than from a hundred thousand places.
+	var links []int64
+	var money []snapMoney
+	var partners []int32
+	for i := range s.engagements {
+		e := &s.engagements[i]
+		links, money, partners = append(links, e.links...), append(money, e.money...), append(partners, e.partners...)
+	}
+	var nl, nm, np int
+	for i := range s.engagements {
+		e := &s.engagements[i]
+		e.links, nl = links[nl:nl+len(e.links):nl+len(e.links)], nl+len(e.links)
+		e.money, nm = money[nm:nm+len(e.money):nm+len(e.money)], nm+len(e.money)
+		e.partners, np = partners[np:np+len(e.partners):np+len(e.partners)], np+len(e.partners)
+	}
+	s.byName = make([]int32, len(s.actors))
+	keys := make([]string, len(s.actors))
+	for i := range s.actors {
+		s.byName[i] = int32(i)
+		keys[i] = fold(s.actors[i].name)
+	}
+	slices.SortFunc(s.byName, func(a, b int32) int {
+		return cmp.Or(strings.Compare(keys[a], keys[b]), cmp.Compare(s.actors[a].id, s.actors[b].id))
+	})
+	see := func(y int) {
+		if y != 0 {
+			if s.first == 0 || y < s.first {
+				s.first = y
+			}
+			s.last = max(s.last, y)
+		}
+	}
+	for i := range s.engagements {
+		e := &s.engagements[i]
+		see(e.start.Year)
+		see(e.end.Year)
+		for _, m := range e.money {
+			see(int(m.year))
+		}
 	}
 	rates, err := db.ExchangeRates(ctx, orgID)
 	if err != nil {

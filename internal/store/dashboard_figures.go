@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/utsyn/utsyn"
@@ -85,6 +86,13 @@ type strategyIndex struct {
 	pos       map[int64]int // element id → position in tree.Elements
 	ancestors [][]int       // by position: the positions of the element and those above it
 	group     []int64       // by position: the element's group (an element id, or GroupAbove)
+	// Per engagement of the snapshot it was made for (by index): the positions of the elements
+	// of the strategy it is linked to, and the groups they lead to, each once (GroupNone when
+	// none), in flat arrays: engagement i's are [off[i], off[i+1]).
+	linkPos  []int32
+	linkOff  []int32
+	groupIDs []int64
+	groupOff []int32
 }
 
 // GroupLevel is the level of a strategy that figures are grouped by: its priorities, or
@@ -136,32 +144,52 @@ func indexStrategy(t *utsyn.Tree) *strategyIndex {
 	return x
 }
 
-// groups returns the groups the engagement's links lead to, each once, in tree order;
-// GroupNone when it is linked to no element of the strategy.
-func (x *strategyIndex) groups(links []int64, buf []int64) []int64 {
-	buf = buf[:0]
-	for _, el := range links {
-		if p, ok := x.pos[el]; ok && !slices.Contains(buf, x.group[p]) {
-			buf = append(buf, x.group[p])
+// strategy returns the tree laid out for counting the snapshot's engagements, made once per
+// snapshot and strategy (a change to the tree is recorded, and makes a new snapshot).
+func (s *snapshot) strategy(t *utsyn.Tree) *strategyIndex {
+	var id int64
+	if t != nil {
+		id = t.Strategy.ID
+	}
+	key := "strategy|" + strconv.FormatInt(id, 10)
+	if v, ok := s.memo.Load(key); ok {
+		return v.(*strategyIndex)
+	}
+	x := indexStrategy(t)
+	n := len(s.engagements)
+	x.linkOff, x.groupOff = make([]int32, n+1), make([]int32, n+1)
+	for i := range s.engagements {
+		x.linkOff[i], x.groupOff[i] = int32(len(x.linkPos)), int32(len(x.groupIDs))
+		from := len(x.groupIDs)
+		for _, el := range s.engagements[i].links {
+			if p, ok := x.pos[el]; ok {
+				x.linkPos = append(x.linkPos, int32(p))
+				if !slices.Contains(x.groupIDs[from:], x.group[p]) {
+					x.groupIDs = append(x.groupIDs, x.group[p])
+				}
+			}
+		}
+		if len(x.groupIDs) == from {
+			x.groupIDs = append(x.groupIDs, GroupNone)
 		}
 	}
-	if len(buf) == 0 {
-		buf = append(buf, GroupNone)
-	}
-	return buf
+	x.linkOff[n], x.groupOff[n] = int32(len(x.linkPos)), int32(len(x.groupIDs))
+	s.memo.Store(key, x)
+	return x
 }
 
-func (x *strategyIndex) linked(links []int64) bool {
-	for _, el := range links {
-		if _, ok := x.pos[el]; ok {
-			return true
-		}
-	}
-	return false
-}
+// groups returns the groups engagement i's links lead to, each once, in the order of its links;
+// GroupNone when it is linked to no element of the strategy.
+func (x *strategyIndex) groups(i int) []int64 { return x.groupIDs[x.groupOff[i]:x.groupOff[i+1]] }
+
+// links returns the positions in the tree of the elements engagement i is linked to.
+func (x *strategyIndex) links(i int) []int32 { return x.linkPos[x.linkOff[i]:x.linkOff[i+1]] }
+
+func (x *strategyIndex) linked(i int) bool { return x.linkOff[i+1] > x.linkOff[i] }
 
 // selector says whether an engagement is in a filter's selection.
 type selector struct {
+	s     *snapshot
 	unit  int32 // -1 for any
 	from  int
 	to    int
@@ -171,7 +199,7 @@ type selector struct {
 }
 
 func (s *snapshot) selector(f DashboardFilter, x *strategyIndex) selector {
-	sel := selector{unit: -1, from: f.From, to: f.To, x: x, lined: f.Linked}
+	sel := selector{s: s, unit: -1, from: f.From, to: f.To, x: x, lined: f.Linked}
 	if f.Unit != "" {
 		i, ok := slices.BinarySearch(s.units, f.Unit)
 		if !ok {
@@ -182,7 +210,9 @@ func (s *snapshot) selector(f DashboardFilter, x *strategyIndex) selector {
 	return sel
 }
 
-func (sel selector) match(e *snapEngagement) bool {
+// match reports whether engagement i is in the selection.
+func (sel selector) match(i int) bool {
+	e := &sel.s.engagements[i]
 	switch {
 	case sel.none:
 		return false
@@ -190,7 +220,7 @@ func (sel selector) match(e *snapEngagement) bool {
 		return false
 	case !sel.running(e):
 		return false
-	case sel.lined && !sel.x.linked(e.links):
+	case sel.lined && !sel.x.linked(i):
 		return false
 	}
 	return true
@@ -221,6 +251,36 @@ func checkFilter(f DashboardFilter) error {
 	return nil
 }
 
+// figures returns the figures of a kind for the filter (and extra, what else they depend on),
+// worked out once per snapshot: readers ask for the same few selections again and again, and
+// a snapshot's figures stay true until the register changes, which makes a new snapshot. The
+// figures are shared: callers must not change them.
+func (d *Dashboards) figures(ctx context.Context, f DashboardFilter, kind, extra string, work func(*snapshot) (any, error)) (any, AsOf, error) {
+	if err := checkFilter(f); err != nil {
+		return nil, AsOf{}, err
+	}
+	s, asOf, err := d.snapshot(ctx, f.OrgID)
+	if err != nil {
+		return nil, AsOf{}, err
+	}
+	var strategy int64
+	if f.Tree != nil {
+		strategy = f.Tree.Strategy.ID
+	}
+	key := fmt.Sprintf("%s|%d|%v|%d|%d|%s|%s", kind, strategy, f.Linked, f.From, f.To, f.Unit, extra)
+	if v, ok := s.memo.Load(key); ok {
+		return v, asOf, nil
+	}
+	v, err := work(s)
+	if err != nil {
+		return nil, AsOf{}, err
+	}
+	if s.memoSize.Add(1) <= maxMemo {
+		s.memo.Store(key, v)
+	}
+	return v, asOf, nil
+}
+
 // Units returns the units the organisation's engagements name, sorted: the choices of the
 // dashboards' unit filter.
 func (d *Dashboards) Units(ctx context.Context, orgID int64) ([]string, error) {
@@ -238,25 +298,14 @@ func (d *Dashboards) Years(ctx context.Context, orgID int64) (first, last int, e
 	if err != nil {
 		return 0, 0, err
 	}
-	see := func(y int) {
-		if y == 0 {
-			return
-		}
-		if first == 0 || y < first {
-			first = y
-		}
-		last = max(last, y)
-	}
-	for i := range s.engagements {
-		e := &s.engagements[i]
-		see(e.start.Year)
-		see(e.end.Year)
-		for _, m := range e.money {
-			see(m.year)
-		}
-	}
-	return first, last, nil
+	return s.first, s.last, nil
 }
+
+// dateKey orders dates as their ISO forms do ("2024" before "2024-01" before "2024-01-05"), and
+// the unknown first, without making the text.
+func dateKey(d utsyn.Date) int { return d.Year*10000 + int(d.Month)*100 + d.Day }
+
+func compareDates(a, b utsyn.Date) int { return cmp.Compare(dateKey(a), dateKey(b)) }
 
 // Coverage
 
@@ -271,14 +320,17 @@ type Coverage struct {
 
 // Coverage counts the work under each element of the filter's strategy.
 func (d *Dashboards) Coverage(ctx context.Context, f DashboardFilter) (*Coverage, error) {
-	if err := checkFilter(f); err != nil {
-		return nil, err
-	}
-	s, asOf, err := d.snapshot(ctx, f.OrgID)
+	v, asOf, err := d.figures(ctx, f, "coverage", "", func(s *snapshot) (any, error) { return coverageOf(s, f) })
 	if err != nil {
 		return nil, err
 	}
-	x := indexStrategy(f.Tree)
+	out := *v.(*Coverage)
+	out.AsOf = asOf
+	return &out, nil
+}
+
+func coverageOf(s *snapshot, f DashboardFilter) (*Coverage, error) {
+	x := s.strategy(f.Tree)
 	sel := s.selector(f, x)
 	counts := make([][]int, len(x.ancestors)) // by element position, by status index
 	statusIx := map[string]int{}
@@ -288,22 +340,16 @@ func (d *Dashboards) Coverage(ctx context.Context, f DashboardFilter) (*Coverage
 	for i := range counts {
 		counts[i] = make([]int, len(utsyn.EngagementStatuses))
 	}
-	c := &Coverage{AsOf: asOf, Elements: map[int64]StatusCounts{}, Unlinked: StatusCounts{}, All: StatusCounts{}}
+	c := &Coverage{Elements: map[int64]StatusCounts{}, Unlinked: StatusCounts{}, All: StatusCounts{}}
 	seen := make([]int, len(x.ancestors)) // the engagement (index+1) last counted for each element
 	for i := range s.engagements {
 		e := &s.engagements[i]
-		if !sel.match(e) {
+		if !sel.match(i) {
 			continue
 		}
 		c.All[e.status]++
 		si, known := statusIx[e.status]
-		linked := false
-		for _, el := range e.links {
-			p, ok := x.pos[el]
-			if !ok {
-				continue
-			}
-			linked = true
+		for _, p := range x.links(i) {
 			for _, a := range x.ancestors[p] {
 				if seen[a] != i+1 && known {
 					seen[a] = i + 1
@@ -311,7 +357,7 @@ func (d *Dashboards) Coverage(ctx context.Context, f DashboardFilter) (*Coverage
 				}
 			}
 		}
-		if !linked {
+		if !x.linked(i) {
 			c.Unlinked[e.status]++
 		}
 	}
@@ -424,93 +470,115 @@ type MoneyFigures struct {
 // year and kind, in kroner where the organisation set the year's exchange rate, the rest kept
 // in its own currency.
 func (d *Dashboards) Money(ctx context.Context, f DashboardFilter) (*MoneyFigures, error) {
-	if err := checkFilter(f); err != nil {
-		return nil, err
-	}
-	s, asOf, err := d.snapshot(ctx, f.OrgID)
+	v, asOf, err := d.figures(ctx, f, "money", "", func(s *snapshot) (any, error) { return moneyOf(s, f) })
 	if err != nil {
 		return nil, err
 	}
-	x := indexStrategy(f.Tree)
+	out := *v.(*MoneyFigures)
+	out.AsOf = asOf
+	return &out, nil
+}
+
+func moneyOf(s *snapshot, f DashboardFilter) (*MoneyFigures, error) {
+	x := s.strategy(f.Tree)
 	sel := s.selector(f, x)
 	sel.from, sel.to = 0, 0 // money is chosen by the year of the line, not by the engagement's dates
-	mf := &MoneyFigures{AsOf: asOf, Total: MoneyGroup{Years: map[int]*MoneyYear{}}, Groups: map[int64]*MoneyGroup{},
+	mf := &MoneyFigures{Total: MoneyGroup{Years: map[int]*MoneyYear{}}, Groups: map[int64]*MoneyGroup{},
 		MissingRates: map[string][]int{}}
-	// Raw sums per group and year first; conversion after, once per year and currency.
-	type key struct {
-		group int64
-		year  int
+	if s.first == 0 {
+		return mf, nil
 	}
-	raw := map[key]*MoneyYear{}
+	// Raw sums per group and year in dense arrays first (the total is group 0); conversion after,
+	// once per year and currency.
+	span := s.last - s.first + 1
+	type acc struct {
+		years       []MoneyYear
+		engagements int
+	}
+	accs := []*acc{{years: make([]MoneyYear, span)}}
+	groupIx := map[int64]int{}
 	var groups []int64
+	var ixs []int
 	for i := range s.engagements {
 		e := &s.engagements[i]
-		if len(e.money) == 0 || !sel.match(e) {
+		if len(e.money) == 0 || !sel.match(i) {
 			continue
 		}
-		counted := false
-		groups = x.groups(e.links, groups)
-		for _, m := range e.money {
-			if f.From != 0 && m.year < f.From || f.To != 0 && m.year > f.To {
-				continue
+		groups = x.groups(i)
+		ixs = append(ixs[:0], 0)
+		for _, g := range groups {
+			gi, ok := groupIx[g]
+			if !ok {
+				gi = len(accs)
+				groupIx[g] = gi
+				accs = append(accs, &acc{years: make([]MoneyYear, span)})
 			}
-			k := slices.Index(utsyn.MoneyKinds, m.kind)
-			c := slices.Index(utsyn.Currencies, m.currency)
-			if k < 0 || c < 0 {
+			ixs = append(ixs, gi)
+		}
+		counted := false
+		for _, m := range e.money {
+			year := int(m.year)
+			if f.From != 0 && year < f.From || f.To != 0 && year > f.To {
 				continue
 			}
 			counted = true
-			for _, g := range append(groups, math.MinInt64) { // MinInt64: the total
-				my := raw[key{g, m.year}]
-				if my == nil {
-					my = &MoneyYear{}
-					raw[key{g, m.year}] = my
-				}
-				my.Minor[k][c] += m.minor
-				if k == kindOwnHours {
+			for _, gi := range ixs {
+				my := &accs[gi].years[year-s.first]
+				my.Minor[m.kind][m.cur] += m.minor
+				if m.kind == kindOwnHours {
 					my.Hours += m.hours
 				}
 			}
 		}
 		if counted {
-			mf.Total.Engagements++
-			for _, g := range groups {
-				mf.group(g).Engagements++
+			for _, gi := range ixs {
+				accs[gi].engagements++
 			}
 		}
 	}
-	missing := map[string]map[int]bool{}
-	for k, my := range raw {
-		for kind := range numKinds {
-			my.NOK[kind] = my.Minor[kind][0]
-			if eur := my.Minor[kind][1]; eur != 0 {
-				if r, ok := s.rates[rateKey{k.year, "EUR"}]; ok {
-					my.NOK[kind] += int64(math.Round(float64(eur) * r))
-				} else {
-					my.Missing[kind] += eur
-					if missing["EUR"] == nil {
-						missing["EUR"] = map[int]bool{}
+	missing := map[int]bool{}
+	used := make([]bool, span)
+	finish := func(a *acc, g *MoneyGroup) {
+		g.Engagements = a.engagements
+		for off := range a.years {
+			my := &a.years[off]
+			if my.IsZero() {
+				continue
+			}
+			year := s.first + off
+			used[off] = true
+			for kind := range numKinds {
+				my.NOK[kind] = my.Minor[kind][0]
+				if eur := my.Minor[kind][1]; eur != 0 {
+					if r, ok := s.rates[rateKey{year, "EUR"}]; ok {
+						my.NOK[kind] += int64(math.Round(float64(eur) * r))
+					} else {
+						my.Missing[kind] += eur
+						missing[year] = true
 					}
-					missing["EUR"][k.year] = true
 				}
 			}
-		}
-		g := &mf.Total
-		if k.group != math.MinInt64 {
-			g = mf.group(k.group)
-		}
-		g.Years[k.year] = my
-		g.Sum.add(my)
-		if !slices.Contains(mf.Years, k.year) {
-			mf.Years = append(mf.Years, k.year)
+			g.Years[year] = my
+			g.Sum.add(my)
 		}
 	}
-	slices.Sort(mf.Years)
-	for cur, years := range missing {
-		for y := range years {
-			mf.MissingRates[cur] = append(mf.MissingRates[cur], y)
+	finish(accs[0], &mf.Total)
+	for g, gi := range groupIx {
+		if accs[gi].engagements > 0 {
+			finish(accs[gi], mf.group(g))
 		}
-		slices.Sort(mf.MissingRates[cur])
+	}
+	for off, u := range used {
+		if u {
+			mf.Years = append(mf.Years, s.first+off)
+		}
+	}
+	for y := range missing {
+		mf.MissingRates["EUR"] = append(mf.MissingRates["EUR"], y)
+	}
+	slices.Sort(mf.MissingRates["EUR"])
+	if len(mf.MissingRates["EUR"]) == 0 {
+		delete(mf.MissingRates, "EUR")
 	}
 	return mf, nil
 }
@@ -552,56 +620,73 @@ type TimelineFigures struct {
 // false: each group its element counts under, as with money) or by kind, in the order of the
 // tree or of utsyn.EngagementKinds, and picks at most limit of each to show.
 func (d *Dashboards) Timeline(ctx context.Context, f DashboardFilter, byKind bool, limit int) (*TimelineFigures, error) {
-	if err := checkFilter(f); err != nil {
-		return nil, err
-	}
-	s, asOf, err := d.snapshot(ctx, f.OrgID)
+	v, asOf, err := d.figures(ctx, f, "timeline", fmt.Sprint(byKind, limit), func(s *snapshot) (any, error) { return timelineOf(s, f, byKind, limit) })
 	if err != nil {
 		return nil, err
 	}
-	x := indexStrategy(f.Tree)
+	out := *v.(*TimelineFigures)
+	out.AsOf = asOf
+	return &out, nil
+}
+
+func timelineOf(s *snapshot, f DashboardFilter, byKind bool, limit int) (*TimelineFigures, error) {
+	x := s.strategy(f.Tree)
 	sel := s.selector(f, x)
 	members := map[int64][]int32{}   // by group element
 	byKindIx := map[string][]int32{} // by kind
 	var groups []int64
 	for i := range s.engagements {
 		e := &s.engagements[i]
-		if !sel.match(e) {
+		if !sel.match(i) {
 			continue
 		}
 		if byKind {
 			byKindIx[e.kind] = append(byKindIx[e.kind], int32(i))
 			continue
 		}
-		groups = x.groups(e.links, groups)
+		groups = x.groups(i)
 		for _, g := range groups {
 			members[g] = append(members[g], int32(i))
 		}
 	}
+	// before orders the engagements to show: the active first, then the latest start.
+	before := func(a, b int32) bool {
+		ea, eb := &s.engagements[a], &s.engagements[b]
+		if aa, ab := ActiveStatus(ea.status), ActiveStatus(eb.status); aa != ab {
+			return aa
+		}
+		return cmp.Or(-compareDates(ea.start, eb.start), cmp.Compare(ea.id, eb.id)) < 0
+	}
 	pick := func(ix []int32) []TimelineItem {
-		sorted := slices.Clone(ix)
-		slices.SortFunc(sorted, func(a, b int32) int {
-			ea, eb := &s.engagements[a], &s.engagements[b]
-			if aa, ab := ActiveStatus(ea.status), ActiveStatus(eb.status); aa != ab {
-				if aa {
+		// The first limit in that order, kept sorted while the rest pass by: a group of tens of
+		// thousands is read once, not sorted.
+		var top []int32
+		for _, i := range ix {
+			if len(top) == limit && !before(i, top[len(top)-1]) {
+				continue
+			}
+			at, _ := slices.BinarySearchFunc(top, i, func(x, y int32) int {
+				if before(x, y) {
 					return -1
 				}
 				return 1
+			})
+			top = slices.Insert(top, at, i)
+			if len(top) > limit {
+				top = top[:limit]
 			}
-			return cmp.Or(-strings.Compare(ea.start.String(), eb.start.String()), cmp.Compare(ea.id, eb.id))
-		})
-		sorted = sorted[:min(len(sorted), limit)]
+		}
 		var items []TimelineItem
-		for _, i := range sorted {
+		for _, i := range top {
 			e := &s.engagements[i]
 			items = append(items, TimelineItem{ID: e.id, Kind: e.kind, Status: e.status, Start: e.start, End: e.end})
 		}
 		slices.SortStableFunc(items, func(a, b TimelineItem) int {
-			return cmp.Or(strings.Compare(a.Start.String(), b.Start.String()), cmp.Compare(a.ID, b.ID))
+			return cmp.Or(compareDates(a.Start, b.Start), cmp.Compare(a.ID, b.ID))
 		})
 		return items
 	}
-	tf := &TimelineFigures{AsOf: asOf}
+	tf := &TimelineFigures{}
 	if byKind {
 		for _, k := range utsyn.EngagementKinds {
 			if ix := byKindIx[k]; len(ix) > 0 {
@@ -658,66 +743,70 @@ type PartnerFigures struct {
 // Partners counts the partners of the engagements the filter selects by country, and the
 // Norwegian ones by county.
 func (d *Dashboards) Partners(ctx context.Context, f DashboardFilter) (*PartnerFigures, error) {
-	if err := checkFilter(f); err != nil {
-		return nil, err
-	}
-	s, asOf, err := d.snapshot(ctx, f.OrgID)
+	v, asOf, err := d.figures(ctx, f, "partners", "", func(s *snapshot) (any, error) { return partnersOf(s, f) })
 	if err != nil {
 		return nil, err
 	}
-	x := indexStrategy(f.Tree)
+	out := *v.(*PartnerFigures)
+	out.AsOf = asOf
+	return &out, nil
+}
+
+func partnersOf(s *snapshot, f DashboardFilter) (*PartnerFigures, error) {
+	x := s.strategy(f.Tree)
 	sel := s.selector(f, x)
-	pf := &PartnerFigures{AsOf: asOf, Countries: map[string]*PlaceCount{}, Counties: map[string]*PlaceCount{}, Unplaced: map[string]*PlaceCount{}}
+	pf := &PartnerFigures{Countries: map[string]*PlaceCount{}, Counties: map[string]*PlaceCount{}, Unplaced: map[string]*PlaceCount{}}
+	// Dense counts by country and by Norwegian place; last[k] is the engagement (index+1) that
+	// last counted place k, so that an engagement counts once in each place.
+	countries := make([]PlaceCount, len(s.countries))
+	places := make([]PlaceCount, len(s.places))
+	lastCountry := make([]int, len(s.countries))
+	lastPlace := make([]int, len(s.places))
 	actorSeen := make([]bool, len(s.actors))
-	place := func(m map[string]*PlaceCount, k string) *PlaceCount {
-		p := m[k]
-		if p == nil {
-			p = &PlaceCount{}
-			m[k] = p
-		}
-		return p
-	}
-	var places []*PlaceCount
 	for i := range s.engagements {
 		e := &s.engagements[i]
-		if len(e.partners) == 0 || !sel.match(e) {
+		if len(e.partners) == 0 || !sel.match(i) {
 			continue
 		}
 		pf.Engagements++
-		places = places[:0]
 		for _, ai := range e.partners {
 			a := &s.actors[ai]
-			ps := []*PlaceCount{place(pf.Countries, a.country)}
-			if a.country == "NO" {
-				if a.county != "" {
-					ps = append(ps, place(pf.Counties, a.county))
-				} else {
-					ps = append(ps, place(pf.Unplaced, strings.TrimSpace(a.region)))
-				}
+			if lastCountry[a.country] != i+1 {
+				lastCountry[a.country] = i + 1
+				countries[a.country].Engagements++
 			}
-			for _, p := range ps {
-				if !slices.Contains(places, p) {
-					places = append(places, p)
-					p.Engagements++
-				}
+			if a.place >= 0 && lastPlace[a.place] != i+1 {
+				lastPlace[a.place] = i + 1
+				places[a.place].Engagements++
 			}
 			if !actorSeen[ai] {
 				actorSeen[ai] = true
 				pf.Partners++
-				for j, p := range ps {
-					p.Partners++
-					if j > 0 {
-						p.Actors = append(p.Actors, ActorRef{ID: a.id, Name: a.name})
-					}
+				countries[a.country].Partners++
+				if a.place >= 0 {
+					places[a.place].Partners++
 				}
 			}
 		}
 	}
-	for _, m := range []map[string]*PlaceCount{pf.Counties, pf.Unplaced} {
-		for _, p := range m {
-			slices.SortFunc(p.Actors, func(a, b ActorRef) int {
-				return cmp.Or(strings.Compare(fold(a.Name), fold(b.Name)), cmp.Compare(a.ID, b.ID))
-			})
+	for k, c := range countries {
+		if c.Engagements > 0 {
+			pf.Countries[s.countries[k]] = &countries[k]
+		}
+	}
+	for _, ai := range s.byName { // who, by name
+		if a := &s.actors[ai]; actorSeen[ai] && a.place >= 0 {
+			places[a.place].Actors = append(places[a.place].Actors, ActorRef{ID: a.id, Name: a.name})
+		}
+	}
+	for k := range places {
+		if places[k].Engagements == 0 {
+			continue
+		}
+		if region, unplaced := strings.CutPrefix(s.places[k], "?"); unplaced {
+			pf.Unplaced[region] = &places[k]
+		} else {
+			pf.Counties[s.places[k]] = &places[k]
 		}
 	}
 	return pf, nil
@@ -780,22 +869,25 @@ type DueFigures struct {
 // elements) and status updates (likewise; overdue only), each list the earliest first. The
 // filter's years do not apply: what is due is due.
 func (d *Dashboards) Due(ctx context.Context, f DashboardFilter, today, horizon utsyn.Date) (*DueFigures, error) {
-	if err := checkFilter(f); err != nil {
-		return nil, err
-	}
-	s, asOf, err := d.snapshot(ctx, f.OrgID)
+	v, asOf, err := d.figures(ctx, f, "due", today.String()+horizon.String(), func(s *snapshot) (any, error) { return dueOf(s, f, today, horizon) })
 	if err != nil {
 		return nil, err
 	}
-	x := indexStrategy(f.Tree)
+	out := *v.(*DueFigures)
+	out.AsOf = asOf
+	return &out, nil
+}
+
+func dueOf(s *snapshot, f DashboardFilter, today, horizon utsyn.Date) (*DueFigures, error) {
+	x := s.strategy(f.Tree)
 	sel := s.selector(f, x)
 	sel.from, sel.to = 0, 0
 	by := func(d utsyn.Date) bool { return !d.IsZero() && !utsyn.Before(horizon, d) } // on or before the horizon
-	df := &DueFigures{AsOf: asOf}
+	df := &DueFigures{}
 	selected := map[int64]bool{}
 	for i := range s.engagements {
 		e := &s.engagements[i]
-		if !sel.match(e) {
+		if !sel.match(i) {
 			continue
 		}
 		selected[e.id] = true
@@ -851,7 +943,7 @@ func (d *Dashboards) Due(ctx context.Context, f DashboardFilter, today, horizon 
 			df.Updates = append(df.Updates, DueUpdate{ElementID: c.elementID, Cadence: c.cadence, Last: last, Due: utsyn.Due(c.cadence, last)})
 		}
 	}
-	byDate := func(a, b utsyn.Date) int { return strings.Compare(a.String(), b.String()) }
+	byDate := compareDates
 	slices.SortFunc(df.Renewals, func(a, b DueRenewal) int {
 		return cmp.Or(byDate(a.Date, b.Date), cmp.Compare(a.EngagementID, b.EngagementID))
 	})
@@ -910,21 +1002,24 @@ type LagFigures struct {
 // rejected), and the strategy's elements, whose latest status update says at risk or off
 // track; and counts the latest statuses of the active engagements per group.
 func (d *Dashboards) Lags(ctx context.Context, f DashboardFilter) (*LagFigures, error) {
-	if err := checkFilter(f); err != nil {
-		return nil, err
-	}
-	s, asOf, err := d.snapshot(ctx, f.OrgID)
+	v, asOf, err := d.figures(ctx, f, "lags", "", func(s *snapshot) (any, error) { return lagsOf(s, f) })
 	if err != nil {
 		return nil, err
 	}
-	x := indexStrategy(f.Tree)
+	out := *v.(*LagFigures)
+	out.AsOf = asOf
+	return &out, nil
+}
+
+func lagsOf(s *snapshot, f DashboardFilter) (*LagFigures, error) {
+	x := s.strategy(f.Tree)
 	sel := s.selector(f, x)
-	lf := &LagFigures{AsOf: asOf, Mix: map[int64]FollowCounts{}}
+	lf := &LagFigures{Mix: map[int64]FollowCounts{}}
 	lagging := func(st string) bool { return st == utsyn.FollowAtRisk || st == utsyn.FollowOffTrack }
 	var groups []int64
 	for i := range s.engagements {
 		e := &s.engagements[i]
-		if !sel.match(e) {
+		if !sel.match(i) {
 			continue
 		}
 		over := FinishedStatus(e.status) || e.status == utsyn.StatusRejected
@@ -932,7 +1027,7 @@ func (d *Dashboards) Lags(ctx context.Context, f DashboardFilter) (*LagFigures, 
 			lf.Items = append(lf.Items, LagItem{EngagementID: e.id, Status: e.last.status, Date: e.last.date})
 		}
 		if ActiveStatus(e.status) {
-			groups = x.groups(e.links, groups)
+			groups = x.groups(i)
 			for _, g := range groups {
 				if lf.Mix[g] == nil {
 					lf.Mix[g] = FollowCounts{}
@@ -950,7 +1045,7 @@ func (d *Dashboards) Lags(ctx context.Context, f DashboardFilter) (*LagFigures, 
 	}
 	worst := func(st string) int { return -slices.Index(utsyn.FollowStatuses, st) }
 	slices.SortFunc(lf.Items, func(a, b LagItem) int {
-		return cmp.Or(cmp.Compare(worst(a.Status), worst(b.Status)), strings.Compare(a.Date.String(), b.Date.String()),
+		return cmp.Or(cmp.Compare(worst(a.Status), worst(b.Status)), compareDates(a.Date, b.Date),
 			cmp.Compare(a.EngagementID, b.EngagementID), cmp.Compare(a.ElementID, b.ElementID))
 	})
 	return lf, nil

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -615,8 +616,34 @@ func TestTimelineGroups(t *testing.T) {
 					code = c
 				}
 			}
-			if want := len(f.list(store.EngagementFilter{ElementIDs: f.subtree(code), Year: 2022})); g.Count != want {
-				t.Errorf("%s: %d in 2022, the register finds %d", code, g.Count, want)
+			members := f.list(store.EngagementFilter{ElementIDs: f.subtree(code), Year: 2022})
+			if g.Count != len(members) {
+				t.Errorf("%s: %d in 2022, the register finds %d", code, g.Count, len(members))
+			}
+			// The ones shown are the first three with the active first, then the latest start.
+			slices.SortFunc(members, func(a, b *utsyn.Engagement) int {
+				if aa, ab := store.ActiveStatus(a.Status), store.ActiveStatus(b.Status); aa != ab {
+					if aa {
+						return -1
+					}
+					return 1
+				}
+				if c := strings.Compare(b.Start.String(), a.Start.String()); c != 0 {
+					return c
+				}
+				return int(a.ID - b.ID)
+			})
+			var want, got []int64
+			for _, e := range members[:min(3, len(members))] {
+				want = append(want, e.ID)
+			}
+			for _, it := range g.Items {
+				got = append(got, it.ID)
+			}
+			slices.Sort(want)
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s shows %v, want %v", code, got, want)
 			}
 		}
 		if seen[f.el["P3"].ID] || seen[f.el["M1.1"].ID] {

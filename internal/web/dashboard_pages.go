@@ -3,10 +3,12 @@ package web
 import (
 	"cmp"
 	"context"
+	"errors"
 	"html/template"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/utsyn/utsyn"
@@ -87,8 +89,7 @@ func (d *dashboards) coveragePage(ctx context.Context, c *dashContext) error {
 	var upper []*utsyn.Element
 	for _, e := range t.Elements {
 		if groupLevel != nil && e.LevelID == groupLevel.ID {
-			panel := append([]*utsyn.Element{}, store.Subtree(t, e.ID)...)
-			panels = append(panels, panel)
+			panels = append(panels, store.Subtree(t, e.ID))
 		}
 	}
 	inPanel := map[int64]bool{}
@@ -197,6 +198,24 @@ func countCell(l i18n.Lang, n int, href string) dashCell {
 }
 
 func maxInt(a, b int) int { return max(a, b) }
+
+// yearSpan is a period in years, short: "2021–2024", "2021–", "–2024", "2022".
+func yearSpan(from, to utsyn.Date) string {
+	f, t := "", ""
+	if !from.IsZero() {
+		f = strconv.Itoa(from.Year)
+	}
+	if !to.IsZero() {
+		t = strconv.Itoa(to.Year)
+	}
+	switch {
+	case f == "" && t == "":
+		return ""
+	case f == t:
+		return f
+	}
+	return f + "–" + t
+}
 
 // multipleWidth is the width of one of n small multiples: narrower side by side, the full width
 // alone.
@@ -390,15 +409,22 @@ func (d *dashboards) moneyPage(ctx context.Context, c *dashContext) error {
 		byGroup.Notes = []string{p.T("dash.money.note_groups")}
 		p.Figures = append(p.Figures, byGroup)
 
-		// Small multiples: each group, year by year, on one scale.
+		// Small multiples: each group, year by year, on one scale; the last years of the
+		// selection, so that the page stays small.
+		years := mf.Years[max(0, len(mf.Years)-multipleYears):]
 		panels := &dashFigure{ID: "money-multiples", Title: p.T("dash.money.multiples", "level", c.groupLevelPlural()), Multiples: true,
 			Reading: p.T("dash.money.multiples_reading")}
+		if len(years) < len(mf.Years) {
+			panels.Reading += " " + p.T("dash.money.multiples_years", "from", strconv.Itoa(years[0]), "to", strconv.Itoa(years[len(years)-1]))
+		}
 		var all [][]chart.BarRow
-		for _, g := range groups {
+		yearsOf := make([][]int, len(groups))
+		for i, g := range groups {
 			var rs []chart.BarRow
-			for _, y := range mf.Years {
+			for _, y := range years {
 				if m := mf.Groups[g].Years[y]; m != nil {
 					rs = append(rs, moneyBars(p, strconv.Itoa(y), *m))
+					yearsOf[i] = append(yearsOf[i], y)
 				}
 			}
 			all = append(all, rs)
@@ -407,20 +433,15 @@ func (d *dashboards) moneyPage(ctx context.Context, c *dashContext) error {
 		for i, g := range groups {
 			name := c.groupName(g)
 			panels.Charts = append(panels.Charts, chart.Bars{ID: "money-multiple-" + strconv.Itoa(i), Title: name,
-				Desc: moneyReading(c, mf, mf.Groups[g], name), Series: moneySeries(p), Rows: all[i], Max: max, Tick: tick, Width: multipleWidth(len(groups))}.SVG())
-			yearsOf := []int{}
-			for _, y := range mf.Years {
-				if mf.Groups[g].Years[y] != nil {
-					yearsOf = append(yearsOf, y)
-				}
-			}
-			panels.Tables = append(panels.Tables, c.moneyTableOf(name, p.T("dash.money.year"), yearsOf, func(y int) (string, string, *store.MoneyYear, int) {
+				Desc: moneyReading(c, mf, mf.Groups[g], name), Series: moneySeries(p), Rows: all[i], Max: max, Tick: tick, Width: multipleWidth(len(groups)),
+				Bare: i > 0}.SVG())
+			panels.Tables = append(panels.Tables, c.moneyTableOf(name, p.T("dash.money.year"), yearsOf[i], func(y int) (string, string, *store.MoneyYear, int) {
 				href := ""
 				if g > 0 {
 					href = c.register(regElement, itoa64(g), regYear, strconv.Itoa(y))
 				}
 				return strconv.Itoa(y), href, mf.Groups[g].Years[y], -1
-			}, &mf.Groups[g].Sum, false))
+			}, nil, false))
 		}
 		panels.More = p.T("dash.money.multiples_tables")
 		p.Figures = append(p.Figures, panels)
@@ -500,8 +521,14 @@ func (c *dashContext) moneyTableOf(caption, first string, keys []int, row func(i
 
 // Timeline
 
-// timelineLimit is how many engagements a group shows.
-const timelineLimit = 15
+// timelineLimit is how many engagements a group of the timeline shows; multipleYears how many
+// years the money's small multiples show.
+const (
+	timelineLimit = 10
+	multipleYears = 5
+	dueListLimit  = 25 // rows of each list of what is due
+	placeActors   = 12 // actors named in a county's row
+)
 
 func timelineSeries(p *dashPage) []chart.Series {
 	return []chart.Series{{Name: p.T("dash.status.active"), Style: chart.Solid}, {Name: p.T("dash.status.planned"), Style: chart.Dotted},
@@ -536,7 +563,12 @@ func (d *dashboards) timelinePage(ctx context.Context, c *dashContext) error {
 	} else if c.filter.To == 0 {
 		c.filter.To = max(c.filter.From, min(c.last, c.filter.From+10))
 	}
-	tl, err := d.store.Timeline(ctx, c.filter, byKind, timelineLimit)
+	// About sixty bars on a page at most: ten a group, fewer when there are many groups.
+	groups := len(utsyn.EngagementKinds)
+	if !byKind {
+		groups = len(c.groupElements()) + 2
+	}
+	tl, err := d.store.Timeline(ctx, c.filter, byKind, max(5, min(timelineLimit, 60/max(groups, 1))))
 	if err != nil {
 		return err
 	}
@@ -581,7 +613,7 @@ func (d *dashboards) timelinePage(ctx context.Context, c *dashContext) error {
 			if n.Acronym != "" && !strings.Contains(label, n.Acronym) {
 				label = n.Acronym + " – " + label
 			}
-			period := p.Period(it.Start, it.End)
+			period := yearSpan(it.Start, it.End) // the table has the dates in full
 			if period == "" {
 				period = p.T("dash.timeline.no_dates")
 			}
@@ -593,9 +625,15 @@ func (d *dashboards) timelinePage(ctx context.Context, c *dashContext) error {
 			}
 			tb.Rows = append(tb.Rows, []dashCell{{Text: label, Href: c.engagementHref(it.ID), Header: true}, {Text: p.KindLabel(it.Kind)},
 				{Tag: p.EStatusTag(it.Status)}, {Text: p.Date(it.Start)}, {Text: end}})
+			if byKind { // the group says the kind
+				tb.Rows[len(tb.Rows)-1] = slices.Delete(tb.Rows[len(tb.Rows)-1], 1, 2)
+			}
+		}
+		if byKind {
+			tb.Head = slices.Delete(tb.Head, 1, 2)
 		}
 		if len(g.Items) < g.Count && href != "" {
-			tb.Foot = [][]dashCell{{{Text: p.T("dash.timeline.all", "count", g.Count), Href: href, Header: true}, {}, {}, {}, {}}}
+			tb.Foot = [][]dashCell{append([]dashCell{{Text: p.T("dash.timeline.all", "count", g.Count), Href: href, Header: true}}, make([]dashCell, len(tb.Head)-1)...)}
 		}
 		fig.Charts = []template.HTML{chart.Timeline{ID: fig.ID + "-chart", Title: name, Desc: fig.Reading, From: c.filter.From, To: c.filter.To,
 			Today: today, TodayLabel: p.T("dash.today"), Series: timelineSeries(p), Items: items}.SVG()}
@@ -735,8 +773,11 @@ func (c *dashContext) countyMap(pf *store.PartnerFigures) error {
 		{Text: p.T("dash.partners.engagements"), Num: true}, {Text: p.T("dash.partners.who")}}
 	actorLinks := func(pc *store.PlaceCount) []dashLink {
 		var out []dashLink
-		for _, a := range pc.Actors {
+		for _, a := range pc.Actors[:min(len(pc.Actors), placeActors)] {
 			out = append(out, dashLink{Label: a.Name, Href: p.Href(p.Org.Slug, "aktorer", itoa64(a.ID))})
+		}
+		if more := len(pc.Actors) - placeActors; more > 0 {
+			out = append(out, dashLink{Label: p.T("dash.partners.more", "count", more)})
 		}
 		return out
 	}
@@ -782,27 +823,6 @@ func (d *dashboards) duePage(ctx context.Context, c *dashContext) error {
 	c.asOf(df.AsOf)
 	if c.filter.Unit != "" {
 		p.Notes = append(p.Notes, p.T("dash.note.unit_due"))
-	}
-	var ids []int64
-	for _, r := range df.Renewals {
-		ids = append(ids, r.EngagementID)
-	}
-	for _, r := range df.Reviews {
-		ids = append(ids, r.EngagementID)
-	}
-	for _, m := range df.Milestones {
-		if m.EngagementID != 0 {
-			ids = append(ids, m.EngagementID)
-		}
-	}
-	for _, u := range df.Updates {
-		if u.EngagementID != 0 {
-			ids = append(ids, u.EngagementID)
-		}
-	}
-	names, err := d.s.db.EngagementNames(ctx, p.Org.ID, ids)
-	if err != nil {
-		return err
 	}
 	total := len(df.Renewals) + len(df.Reviews) + len(df.Milestones) + len(df.Updates)
 	p.Facts = []dashFact{
@@ -879,6 +899,32 @@ func (d *dashboards) duePage(ctx context.Context, c *dashContext) error {
 	when.Table = tb
 	p.Figures = append(p.Figures, when)
 
+	// The lists show their first dueListLimit rows, the earliest; the names of only those are read.
+	shown := func(n int) int { return min(n, dueListLimit) }
+	counts := map[string]int{"renewals": len(df.Renewals), "reviews": len(df.Reviews), "milestones": len(df.Milestones), "updates": len(df.Updates)}
+	df.Renewals, df.Reviews = df.Renewals[:shown(len(df.Renewals))], df.Reviews[:shown(len(df.Reviews))]
+	df.Milestones, df.Updates = df.Milestones[:shown(len(df.Milestones))], df.Updates[:shown(len(df.Updates))]
+	var ids []int64
+	for _, r := range df.Renewals {
+		ids = append(ids, r.EngagementID)
+	}
+	for _, r := range df.Reviews {
+		ids = append(ids, r.EngagementID)
+	}
+	for _, m := range df.Milestones {
+		if m.EngagementID != 0 {
+			ids = append(ids, m.EngagementID)
+		}
+	}
+	for _, u := range df.Updates {
+		if u.EngagementID != 0 {
+			ids = append(ids, u.EngagementID)
+		}
+	}
+	names, err := d.s.db.EngagementNames(ctx, p.Org.ID, ids)
+	if err != nil {
+		return err
+	}
 	name := func(id int64) (string, string) {
 		n := names[id]
 		label := p.S(n.Title)
@@ -893,16 +939,20 @@ func (d *dashboards) duePage(ctx context.Context, c *dashContext) error {
 		}
 		return ""
 	}
-	list := func(id, title string, head []string, rows [][]dashCell) {
+	list := func(id, title string, all int, head []string, rows [][]dashCell) {
 		if len(rows) == 0 {
 			return
 		}
 		tb := &dashTable{Caption: title, CaptionHidden: true}
-		for i, h := range head {
-			tb.Head = append(tb.Head, dashCell{Text: h, Num: i == -1})
+		for _, h := range head {
+			tb.Head = append(tb.Head, dashCell{Text: h})
 		}
 		tb.Rows = rows
-		p.Figures = append(p.Figures, &dashFigure{ID: id, Title: title, Table: tb})
+		fig := &dashFigure{ID: id, Title: title, Table: tb}
+		if all > len(rows) {
+			fig.Reading = p.T("dash.due.shown", "shown", len(rows), "count", all)
+		}
+		p.Figures = append(p.Figures, fig)
 	}
 	var rs [][]dashCell
 	for _, r := range df.Renewals {
@@ -910,7 +960,7 @@ func (d *dashboards) duePage(ctx context.Context, c *dashContext) error {
 		rs = append(rs, []dashCell{{Text: p.Date(r.Date), Header: true, Flag: passedFlag(r.Passed, "dash.due.flag_passed")}, {Text: label, Href: href},
 			{Text: p.KindLabel(r.Kind)}, {Tag: p.EStatusTag(r.Status)}})
 	}
-	list("due-renewals", p.T("dash.due.renewals_title"), []string{p.T("dash.due.date"), p.T("dash.timeline.engagement"), p.T("register.field.kind"),
+	list("due-renewals", p.T("dash.due.renewals_title"), counts["renewals"], []string{p.T("dash.due.date"), p.T("dash.timeline.engagement"), p.T("register.field.kind"),
 		p.T("register.field.status")}, rs)
 	rs = nil
 	for _, r := range df.Reviews {
@@ -926,7 +976,7 @@ func (d *dashboards) duePage(ctx context.Context, c *dashContext) error {
 		rs = append(rs, []dashCell{{Text: due, Header: true, Flag: passedFlag(r.Passed, "dash.due.flag_passed")}, {Text: label, Href: href},
 			{Text: last}, {Tag: p.EStatusTag(r.Status)}})
 	}
-	list("due-reviews", p.T("dash.due.reviews_title", "years", store.ReviewInterval), []string{p.T("dash.due.date"), p.T("dash.due.membership"),
+	list("due-reviews", p.T("dash.due.reviews_title", "years", store.ReviewInterval), counts["reviews"], []string{p.T("dash.due.date"), p.T("dash.due.membership"),
 		p.T("dash.due.last_review"), p.T("register.field.status")}, rs)
 	rs = nil
 	for _, m := range df.Milestones {
@@ -934,7 +984,7 @@ func (d *dashboards) duePage(ctx context.Context, c *dashContext) error {
 		rs = append(rs, []dashCell{{Text: p.Date(m.Due), Header: true, Flag: passedFlag(m.Late, "dash.due.flag_late")}, {Text: m.Title},
 			{Text: item, Href: href}})
 	}
-	list("due-milestones", p.T("dash.due.milestones_title"), []string{p.T("dash.due.date"), p.T("dash.due.milestone"), p.T("dash.due.item")}, rs)
+	list("due-milestones", p.T("dash.due.milestones_title"), counts["milestones"], []string{p.T("dash.due.date"), p.T("dash.due.milestone"), p.T("dash.due.item")}, rs)
 	rs = nil
 	for _, u := range df.Updates {
 		item, _ := c.itemLink(names, u.EngagementID, u.ElementID)
@@ -949,7 +999,7 @@ func (d *dashboards) duePage(ctx context.Context, c *dashContext) error {
 		rs = append(rs, []dashCell{{Text: due, Header: true, Flag: p.T("dash.due.flag_overdue")}, {Text: item, Href: c.followHref(u.EngagementID, u.ElementID)},
 			{Text: p.tOr("followup.cadence."+u.Cadence, u.Cadence)}, {Text: last}})
 	}
-	list("due-updates", p.T("dash.due.updates_title"), []string{p.T("dash.due.date"), p.T("dash.due.item"), p.T("dash.due.cadence"),
+	list("due-updates", p.T("dash.due.updates_title"), counts["updates"], []string{p.T("dash.due.date"), p.T("dash.due.item"), p.T("dash.due.cadence"),
 		p.T("dash.due.last_update")}, rs)
 	return nil
 }
@@ -1146,28 +1196,35 @@ func indicatorDecimals(f float64) int {
 
 func (d *dashboards) overviewPage(ctx context.Context, c *dashContext) error {
 	p := c.p
-	cov, err := d.store.Coverage(ctx, c.filter)
-	if err != nil {
+	// The five figures side by side: each reads the same snapshot, and the page waits for the
+	// slowest rather than for their sum.
+	var (
+		cov  *store.Coverage
+		mf   *store.MoneyFigures
+		pf   *store.PartnerFigures
+		df   *store.DueFigures
+		lf   *store.LagFigures
+		wg   sync.WaitGroup
+		errs [5]error
+	)
+	today := dateOf(c.today)
+	for i, work := range []func() error{
+		func() (err error) { cov, err = d.store.Coverage(ctx, c.filter); return err },
+		func() (err error) { mf, err = d.store.Money(ctx, c.filter); return err },
+		func() (err error) { pf, err = d.store.Partners(ctx, c.filter); return err },
+		func() (err error) {
+			df, err = d.store.Due(ctx, c.filter, today, utsyn.AddMonths(today, dueMonths))
+			return err
+		},
+		func() (err error) { lf, err = d.store.Lags(ctx, c.filter); return err },
+	} {
+		wg.Go(func() { errs[i] = work() })
+	}
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
 		return err
 	}
 	c.asOf(cov.AsOf)
-	mf, err := d.store.Money(ctx, c.filter)
-	if err != nil {
-		return err
-	}
-	pf, err := d.store.Partners(ctx, c.filter)
-	if err != nil {
-		return err
-	}
-	today := dateOf(c.today)
-	df, err := d.store.Due(ctx, c.filter, today, utsyn.AddMonths(today, dueMonths))
-	if err != nil {
-		return err
-	}
-	lf, err := d.store.Lags(ctx, c.filter)
-	if err != nil {
-		return err
-	}
 	href := func(view string) string {
 		h := c.base + "/" + pathOf(view)
 		if qs := c.q.values().Encode(); qs != "" {
