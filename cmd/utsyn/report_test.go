@@ -254,7 +254,7 @@ func TestReportCommand(t *testing.T) {
 						}
 					})
 				}
-				code, _, stderr := runUtsyn(t, noEnv, "report", "--db", dsn, "--org", "finnes-ikke", "--from", "2025", "--to", "2025", "--out", out)
+				code, _, stderr := runUtsyn(t, noEnv, "report", "--db", dsn, "--org", "finnes-ikke", "--from", "2025", "--to", "2025", "--out", filepath.Join(dir, "nei.html"))
 				if code != 1 || !strings.Contains(stderr, `no organisation "finnes-ikke"`) {
 					t.Errorf("an unknown organisation: exit %d, %q", code, stderr)
 				}

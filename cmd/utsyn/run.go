@@ -39,15 +39,15 @@ Usage:
                                                                add a user (or give one a role)
   utsyn token create --email EMAIL --name NAME --role ROLE [--expires 30d] [--db …]
                                                                print a new API token
-  utsyn report --org SLUG --from DATE --to DATE --form political|administrative
-               --format html|pdf|xlsx --out FILE [--lang nb|en] [--public] [--db …]
-                                                               write the annual report for a period
   utsyn import [--db …] [--org SLUG] [--dry-run] [--format auto|xlsx|csv|forskningsradet|cordis] FILE...
                                                                import the register (XLSX, CSV, a ZIP of
                                                                CSV) or EU project data, all or nothing;
                                                                --dry-run says what would change
   utsyn export [--db …] [--org SLUG] [--format xlsx|csv] --out FILE
                                                                export the whole register (docs/SPREADSHEET.md)
+  utsyn report --org SLUG --from DATE --to DATE --form political|administrative
+               --format html|pdf|xlsx --out FILE [--lang nb|en] [--public] [--db …]
+                                                               write the annual report for a period
   utsyn version                                                print the version
 
 Every flag can also be set in the environment: --addr as UTSYN_ADDR, --db as UTSYN_DB.
@@ -74,12 +74,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = userCommand(ctx, args, getenv, stdin, stdout, stderr)
 	case "token":
 		err = tokenCommand(ctx, args, getenv, stdout, stderr)
+	case "report":
+		err = reportCommand(ctx, args, getenv, stdout, stderr)
 	case "import":
 		err = importCommand(ctx, args, getenv, stdout, stderr)
 	case "export":
 		err = exportCommand(ctx, args, getenv, stdout, stderr)
-	case "report":
-		err = reportCommand(ctx, args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "utsyn", buildVersion(), "schema", store.SchemaVersion())
 	case "help", "-h", "--help":

@@ -487,26 +487,29 @@ func (j *euImport) storeRegional(ctx context.Context, tx *store.Tx) error {
 		for _, s := range stored {
 			have[[2]string{s.ProjectID, s.Key}] = s
 		}
-		var create, update []store.RegionalParticipation
-		for _, p := range parts {
-			pr := j.projects[p.projectID]
-			rp := store.RegionalParticipation{OrgID: j.org.ID, Source: source, ProjectID: p.projectID, Acronym: pr.acronym,
-				Programme: pr.programme, Participant: p.name, Key: p.key, Country: p.country, County: p.county.Number,
-				NUTS: p.nuts, Role: p.role, Year: p.year, GrantedEURCents: p.cents}
-			old, ok := have[[2]string{p.projectID, p.key}]
-			switch {
-			case !ok:
-				create = append(create, rp)
-				count.Created++
-			case old == rp:
-				count.Unchanged++
-			default:
-				update = append(update, rp)
-				count.Updated++
+		// In batches, so that a file of a few hundred thousand rows is never held twice over.
+		for batch := range slices.Chunk(parts, 20000) {
+			var create, update []store.RegionalParticipation
+			for _, p := range batch {
+				pr := j.projects[p.projectID]
+				rp := store.RegionalParticipation{OrgID: j.org.ID, Source: source, ProjectID: p.projectID, Acronym: pr.acronym,
+					Programme: pr.programme, Participant: p.name, Key: p.key, Country: p.country, County: p.county.Number,
+					NUTS: p.nuts, Role: p.role, Year: p.year, GrantedEURCents: p.cents}
+				old, ok := have[[2]string{p.projectID, p.key}]
+				switch {
+				case !ok:
+					create = append(create, rp)
+					count.Created++
+				case old == rp:
+					count.Unchanged++
+				default:
+					update = append(update, rp)
+					count.Updated++
+				}
 			}
-		}
-		if err := tx.SaveRegionalParticipations(ctx, j.org.ID, source, create, update); err != nil {
-			return err
+			if err := tx.SaveRegionalParticipations(ctx, j.org.ID, source, create, update); err != nil {
+				return err
+			}
 		}
 		if j.opt.failAt > 0 && slices.ContainsFunc(parts, func(p *participation) bool { return p.row >= j.opt.failAt }) {
 			return fmt.Errorf("failure injected at row %d", j.opt.failAt)

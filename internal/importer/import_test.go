@@ -349,12 +349,12 @@ func TestCORDIS(t *testing.T) {
 				byName[p.Participant+"/"+p.ProjectID] = p
 			}
 			for key, want := range map[string]store.RegionalParticipation{
-				"ROGALAND FYLKESKOMMUNE/769303":     {County: "11", NUTS: "NO043", Role: "coordinator", Year: 2018, GrantedEURCents: 85912500, Programme: "Horizon 2020", Country: "NO"},
-				"Example Werft GmbH/769303":         {Country: "DE", NUTS: "DE600", Role: "participant", GrantedEURCents: 123456789},
+				"ROGALAND FYLKESKOMMUNE/769303":          {County: "11", NUTS: "NO043", Role: "coordinator", Year: 2018, GrantedEURCents: 85912500, Programme: "Horizon 2020", Country: "NO"},
+				"Example Werft GmbH/769303":              {Country: "DE", NUTS: "DE600", Role: "participant", GrantedEURCents: 123456789},
 				"Example University of Athens/101000001": {Country: "GR", Role: "coordinator", Programme: "Horizon Europe", Year: 2023},
 				"Example Institute, Aberdeen/101000001":  {Country: "GB", Role: "associated_partner"},
-				"SINTEF AS/101000001":               {County: "50", GrantedEURCents: 100000000},
-				"ROGALAND FYLKESKOMMUNE/101000001":  {County: "11", GrantedEURCents: 25000050},
+				"SINTEF AS/101000001":                    {County: "50", GrantedEURCents: 100000000},
+				"ROGALAND FYLKESKOMMUNE/101000001":       {County: "11", GrantedEURCents: 25000050},
 			} {
 				got, ok := byName[key]
 				switch {

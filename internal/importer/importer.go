@@ -32,11 +32,11 @@ type Format string
 
 // Formats.
 const (
-	FormatAuto           Format = "auto"            // found from the files' contents
-	FormatXLSX           Format = "xlsx"            // Utsyn's workbook (docs/SPREADSHEET.md)
-	FormatCSV            Format = "csv"             // Utsyn's CSV files, or a ZIP of them
+	FormatAuto            Format = "auto"            // found from the files' contents
+	FormatXLSX            Format = "xlsx"            // Utsyn's workbook (docs/SPREADSHEET.md)
+	FormatCSV             Format = "csv"             // Utsyn's CSV files, or a ZIP of them
 	FormatForskningsradet Format = "forskningsradet" // the Research Council's EU-grant file
-	FormatCORDIS         Format = "cordis"          // CORDIS project.csv and organization.csv
+	FormatCORDIS          Format = "cordis"          // CORDIS project.csv and organization.csv
 )
 
 // Formats lists the formats an import can be asked for.
@@ -87,8 +87,8 @@ func (b byteReader) ReadAt(p []byte, off int64) (int, error) {
 type Options struct {
 	Format  Format
 	DryRun  bool
-	Catalog *i18n.Catalog     // for reading kinds and statuses written as words; loaded when nil
-	Now     func() time.Time  // today, for the status of EU projects; time.Now when nil
+	Catalog *i18n.Catalog    // for reading kinds and statuses written as words; loaded when nil
+	Now     func() time.Time // today, for the status of EU projects; time.Now when nil
 	// Progress, when set, is called as the import goes on (from the goroutine that runs it).
 	Progress func(Progress)
 

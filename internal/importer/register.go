@@ -33,7 +33,7 @@ type registerImport struct {
 	prog *progress
 
 	sheets map[string][]*rowReader // sheet key → its rows, from every file that has the sheet
-	has    map[string]bool        // the sheets the files have
+	has    map[string]bool         // the sheets the files have
 	meta   map[string]string
 	done   int // rows stored, for progress
 	total  int

@@ -18,9 +18,9 @@ type engagementEntry struct {
 	id        int64             // 0 for a new one
 	rowNumber int               // the row of its first mention, for messages
 	row       *rowReader        // its row in the engagements sheet, or nil
-	children []*rowReader      // the rows of other sheets about it
-	before   *utsyn.Engagement // as stored; nil for a new one
-	e        *utsyn.Engagement // as the file makes it
+	children  []*rowReader      // the rows of other sheets about it
+	before    *utsyn.Engagement // as stored; nil for a new one
+	e         *utsyn.Engagement // as the file makes it
 }
 
 // firstRow is the row problems of the whole engagement are shown on.

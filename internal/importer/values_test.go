@@ -26,7 +26,7 @@ func TestParseDate(t *testing.T) {
 		{"2023-06-14 12:00:00", "2023-06-14"},
 		{"2023-06", "2023-06"},
 		{"2023", "2023"},
-		{"45091", "2023-06-14"},   // Excel's serial number of 14 June 2023
+		{"45091", "2023-06-14"},    // Excel's serial number of 14 June 2023
 		{"45091.75", "2023-06-14"}, // with a time of day
 		{"61", "!"},                // a serial number no one means as a date in a register
 		{"31.02.2024", "!"},
@@ -141,7 +141,7 @@ func TestCounties(t *testing.T) {
 		want                 string // "" when it cannot be told
 	}{
 		{"11", "1103", "11"},
-		{"3", "301", "03"},  // the Research Council writes Oslo's number without its zero
+		{"3", "301", "03"},   // the Research Council writes Oslo's number without its zero
 		{"30", "3024", "32"}, // Bærum: Viken → Akershus
 		{"30", "3001", "31"}, // Halden → Østfold
 		{"30", "3005", "33"}, // Drammen → Buskerud

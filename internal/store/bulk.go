@@ -347,9 +347,10 @@ func (tx *Tx) InsertEngagements(ctx context.Context, orgID int64, items []BulkEn
 }
 
 // Analyze refreshes the statistics the query planner uses, after a bulk load has changed the
-// tables' sizes by much.
+// tables' sizes by much. On PostgreSQL it vacuums too, which marks the new rows visible to
+// every transaction: until then an index-only scan (a capped count) reads the table as well.
 func (db *DB) Analyze(ctx context.Context) error {
-	q := `ANALYZE`
+	q := `VACUUM (ANALYZE)`
 	if db.dialect == sqlite {
 		q = `PRAGMA optimize=0x10002` // analyze every table that needs it, as after a first load
 	}

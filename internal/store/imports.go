@@ -22,15 +22,15 @@ import (
 // RegisterIndex is what an import matches rows against: the organisation's engagements,
 // their external ids, its strategies' elements, its vocabularies, its people and its actors.
 type RegisterIndex struct {
-	Engagements map[int64]bool            // the organisation's engagement ids
-	Titles      map[TitleKey][]int64      // kind and folded title in bokmål → engagement ids
-	External    map[ExternalKey]int64     // scheme and value → engagement id
+	Engagements map[int64]bool              // the organisation's engagement ids
+	Titles      map[TitleKey][]int64        // kind and folded title in bokmål → engagement ids
+	External    map[ExternalKey]int64       // scheme and value → engagement id
 	Elements    map[string]map[string]int64 // strategy slug → element code → element id
-	ElementRefs map[int64]ElementKey      // element id → where it is
-	Terms       []utsyn.Term              // roles and working forms
-	Members     map[string]int64          // e-mail address (lower case) → user id
-	Emails      map[int64]string          // user id → e-mail address
-	Actors      []*utsyn.Actor            // every actor, by id
+	ElementRefs map[int64]ElementKey        // element id → where it is
+	Terms       []utsyn.Term                // roles and working forms
+	Members     map[string]int64            // e-mail address (lower case) → user id
+	Emails      map[int64]string            // user id → e-mail address
+	Actors      []*utsyn.Actor              // every actor, by id
 }
 
 // TitleKey finds an engagement by its kind and its title in bokmål, folded (Fold).
@@ -258,7 +258,9 @@ type ImportError struct {
 	Err   error
 }
 
-func (e *ImportError) Error() string { return fmt.Sprintf("record %d of the batch: %v", e.Index, e.Err) }
+func (e *ImportError) Error() string {
+	return fmt.Sprintf("record %d of the batch: %v", e.Index, e.Err)
+}
 func (e *ImportError) Unwrap() error { return e.Err }
 
 func indexOf[T comparable](list []T, v T) int { return slices.Index(list, v) }

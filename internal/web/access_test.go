@@ -167,6 +167,17 @@ func routeCases(ids map[string]string) []routeCase {
 		{pattern: "GET {lang}/{org}/admin/sso", path: "/nb/rogaland/admin/sso", access: forAdmin},
 		{pattern: "POST {lang}/{org}/admin/sso", path: "/nb/rogaland/admin/sso", form: url.Values{"issuer": {""}}, access: forAdmin},
 
+		// Import, export and open data.
+		{pattern: "GET /apne-data/{org}/{file}", path: "/apne-data/rogaland/engasjementer.json", access: forAnyone},
+		{pattern: "GET {lang}/{org}/admin/import", path: "/nb/rogaland/admin/import", access: forAdmin},
+		{pattern: "POST {lang}/{org}/admin/import", path: "/nb/rogaland/admin/import", form: url.Values{"format": {"auto"}}, access: forAdmin},
+		{pattern: "GET {lang}/{org}/admin/import/{job}", path: "/nb/rogaland/admin/import/ukjent", access: forAdmin},
+		{pattern: "GET {lang}/{org}/admin/import/{job}/status", path: "/nb/rogaland/admin/import/ukjent/status", access: forAdmin},
+		{pattern: "POST {lang}/{org}/admin/import/{job}/bekreft", path: "/nb/rogaland/admin/import/ukjent/bekreft", access: forAdmin},
+		{pattern: "GET {lang}/{org}/eksport/register.xlsx", path: "/nb/rogaland/eksport/register.xlsx", access: forReader},
+		{pattern: "GET {lang}/{org}/eksport/register-csv.zip", path: "/nb/rogaland/eksport/register-csv.zip", access: forReader},
+		{pattern: "GET {lang}/{org}/apne-data/", path: "/nb/rogaland/apne-data/", access: forAnyone},
+
 		// Follow-up. Writes that pass the permission check fail on what they send (422) or on a
 		// stale version (409), so that every caller finds the same records. "own" is the
 		// contributor's engagement, "others" one they are not responsible for.
@@ -235,17 +246,6 @@ func routeCases(ids map[string]string) []routeCase {
 		{pattern: "GET {lang}/{org}/oversikt/partnere", path: "/nb/rogaland/oversikt/partnere?kart=norge", access: forReader},
 		{pattern: "GET {lang}/{org}/oversikt/frister", path: "/nb/rogaland/oversikt/frister", access: forReader},
 		{pattern: "GET {lang}/{org}/oversikt/avvik", path: "/nb/rogaland/oversikt/avvik", access: forReader},
-
-		// Import, export and open data.
-		{pattern: "GET /apne-data/{org}/{file}", path: "/apne-data/rogaland/engasjementer.json", access: forAnyone},
-		{pattern: "GET {lang}/{org}/admin/import", path: "/nb/rogaland/admin/import", access: forAdmin},
-		{pattern: "POST {lang}/{org}/admin/import", path: "/nb/rogaland/admin/import", form: url.Values{"format": {"auto"}}, access: forAdmin},
-		{pattern: "GET {lang}/{org}/admin/import/{job}", path: "/nb/rogaland/admin/import/ukjent", access: forAdmin},
-		{pattern: "GET {lang}/{org}/admin/import/{job}/status", path: "/nb/rogaland/admin/import/ukjent/status", access: forAdmin},
-		{pattern: "POST {lang}/{org}/admin/import/{job}/bekreft", path: "/nb/rogaland/admin/import/ukjent/bekreft", access: forAdmin},
-		{pattern: "GET {lang}/{org}/eksport/register.xlsx", path: "/nb/rogaland/eksport/register.xlsx", access: forReader},
-		{pattern: "GET {lang}/{org}/eksport/register-csv.zip", path: "/nb/rogaland/eksport/register-csv.zip", access: forReader},
-		{pattern: "GET {lang}/{org}/apne-data/", path: "/nb/rogaland/apne-data/", access: forAnyone},
 
 		// Last, as it ends the sessions the matrix uses.
 		{pattern: "POST {lang}/logg-ut", path: "/nb/logg-ut", access: forAnyone},

@@ -246,6 +246,7 @@ type apiEngagementPage struct {
 	Items []apiEngagement `json:"items"`
 	Next  *string         `json:"next"`
 	Total int             `json:"total"`
+	More  bool            `json:"more"`
 }
 
 func apiCursor(s string) *string {
@@ -1032,7 +1033,7 @@ func (s *Server) apiEngagements(r *http.Request) (apiReply, error) {
 	if err != nil {
 		return apiReply{}, err
 	}
-	out := apiEngagementPage{Items: []apiEngagement{}, Next: apiCursor(page.Next), Total: page.Total}
+	out := apiEngagementPage{Items: []apiEngagement{}, Next: apiCursor(page.Next), Total: page.Total, More: page.More}
 	for _, e := range page.Items {
 		out.Items = append(out.Items, view.engagement(e))
 	}

@@ -285,6 +285,7 @@ func registerAPICases(t *testing.T, srv *httptest.Server, db *store.DB, readerTo
 			check: func(t *testing.T, body any) {
 				wantTitles(pubTitle, memberTitle)(t, body) // not the internal one
 				wantJSON(t, body, json.Number("2"), "total")
+				wantJSON(t, body, false, "more")
 				wantJSON(t, body, nil, "next")
 				noInternal(t, body)
 				p := jsonAt(t, body, "items", 0)

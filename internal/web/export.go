@@ -18,7 +18,9 @@ import (
 // page shown, as CSV (UTF-8 with a byte-order mark and semicolons, as Norwegian Excel opens it)
 // or as an Excel workbook. A cell that a spreadsheet would run as a formula is made text.
 
-// maxExport bounds an export, so that one request cannot hold the database for long.
+// maxExport bounds an export of the list, so that one request cannot hold the database for
+// long. A longer list is refused, never cut short without a word: the whole register comes out
+// as a workbook or CSV files from Import and export (docs/SPREADSHEET.md), streamed.
 const maxExport = 20000
 
 // exportTable is the filtered register as a header and rows of text.
@@ -51,8 +53,11 @@ func (s *Server) exportTable(ctx context.Context, r *http.Request, p *page) (hea
 		for _, e := range page.Items {
 			rows = append(rows, exportRow(p, c, r, e))
 		}
-		if page.Next == "" || len(rows) >= maxExport {
+		if page.Next == "" {
 			break
+		}
+		if len(rows) >= maxExport {
+			return nil, nil, &utsyn.Error{Code: utsyn.EINVALID, Message: "register.error.export_too_large"}
 		}
 		filter.After = page.Next
 	}

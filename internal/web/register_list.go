@@ -223,9 +223,12 @@ func (s *Server) registerList(w http.ResponseWriter, r *http.Request, p *page, m
 		rp.ExportCSV += "?" + q.Encode()
 		rp.ExportXLSX += "?" + q.Encode()
 	}
-	if rp.Total == 1 {
+	switch {
+	case page.More:
+		rp.Count = p.T("register.count.more", "count", i18n.FormatInt(p.Lang, int64(rp.Total)))
+	case rp.Total == 1:
 		rp.Count = p.T("register.count.one")
-	} else {
+	default:
 		rp.Count = p.T("register.count", "count", i18n.FormatInt(p.Lang, int64(rp.Total)))
 	}
 	rp.Controls = filterControls(p, lf, problems, c, mine)

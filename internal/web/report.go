@@ -314,6 +314,7 @@ type reportRecordsPage struct {
 	Elements        []*report.Element
 	Money           []*report.MoneyLine
 	Total           int
+	Sums            []utsyn.Money // the money lines added up per currency, on every page
 	PageNo, Pages   int
 	PrevHref        string
 	NextHref        string
@@ -382,6 +383,16 @@ func (s *Server) showRecords(w http.ResponseWriter, r *http.Request, p *page, re
 	rp.PageNo = 1
 	if n, err := strconv.Atoi(r.URL.Query().Get("side")); err == nil && n > 1 && n <= rp.Pages {
 		rp.PageNo = n
+	}
+	sums := map[string]int64{}
+	for _, m := range recs.Money {
+		if _, ok := sums[m.Amount.Currency]; !ok {
+			rp.Sums = append(rp.Sums, utsyn.Money{Currency: m.Amount.Currency})
+		}
+		sums[m.Amount.Currency] += m.Amount.Minor
+	}
+	for i := range rp.Sums {
+		rp.Sums[i].Minor = sums[rp.Sums[i].Currency]
 	}
 	from, to := (rp.PageNo-1)*reportRecordsPerPage, rp.PageNo*reportRecordsPerPage
 	cut := func(n int) (int, int) { return min(from, n), min(to, n) }

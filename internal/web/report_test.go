@@ -117,7 +117,8 @@ func TestReportPage(t *testing.T) {
 			{name: "not a date", path: base + "?fra=2023-02-30&til=2023", status: 422, want: []string{`<a href="#fra">Skriv fra-datoen som`}},
 			{name: "no such form", path: base + "?" + report2023 + "&form=hemmelig", status: 422, want: []string{`<a href="#form">Velg politisk eller administrativ rapport.`}},
 			{name: "the records of a figure", path: "/nb/rogaland/rapport/grunnlag?" + report2023 + "&form=politisk&tall=total.external", status: 200, want: []string{
-				"<h1>Eksterne midler</h1>", reportProject, reportSecret, "EUR\u00a0400\u00a0000", "kr\u00a0777\u00a0000", "Tilbake til rapporten"}},
+				"<h1>Eksterne midler</h1>", reportProject, reportSecret, "EUR\u00a0400\u00a0000", "kr\u00a0777\u00a0000", "Tilbake til rapporten",
+				"I alt i EUR, alle sider"}},
 			{name: "the records of no figure", path: "/nb/rogaland/rapport/grunnlag?" + report2023 + "&tall=nei", status: 404},
 		}
 		for _, tt := range tests {

@@ -1,0 +1,149 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/utsyn/utsyn"
+	"github.com/utsyn/utsyn/internal/demo"
+	"github.com/utsyn/utsyn/internal/store"
+	"github.com/utsyn/utsyn/internal/store/storetest"
+)
+
+// TestListLargeRegister checks the list where a register is large enough for its shortcuts to
+// matter: the count stops at store.CountLimit and says there are more, and a filter by element
+// or country finds the same engagements whether its set is read whole (small) or checked row
+// by row (large; here, with the line between them moved down to 50).
+func TestListLargeRegister(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if _, err := demo.LoadSynthetic(ctx, db, demo.Synthetic{Engagements: 1200, Seed: 3}); err != nil {
+			t.Fatal(err)
+		}
+		org, err := db.FindOrganisation(ctx, demo.SyntheticSlug(3, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var everything []*utsyn.Engagement
+		f := store.EngagementFilter{OrgID: org.ID, Limit: 200}
+		for {
+			page, err := db.ListEngagements(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			everything = append(everything, page.Items...)
+			if page.Next == "" {
+				break
+			}
+			f.After = page.Next
+		}
+		if len(everything) != 1200 {
+			t.Fatalf("%d engagements over the pages, want 1200", len(everything))
+		}
+
+		page, err := db.ListEngagements(ctx, store.EngagementFilter{OrgID: org.ID, Count: true})
+		if err != nil || page.Total != store.CountLimit || !page.More {
+			t.Errorf("count of 1,200: total %d, more %v, %v; want %d and more", page.Total, page.More, err, store.CountLimit)
+		}
+		page, err = db.ListEngagements(ctx, store.EngagementFilter{OrgID: org.ID, Count: true, Kinds: []string{utsyn.KindArena}})
+		arenas := 0
+		for _, e := range everything {
+			if e.Kind == utsyn.KindArena {
+				arenas++
+			}
+		}
+		if err != nil || page.Total != arenas || page.More {
+			t.Errorf("count of arenas: total %d, more %v, %v; want %d", page.Total, page.More, err, arenas)
+		}
+
+		// Elements and countries both common (a large set) and rare (a small one).
+		elements, countries := map[int64]int{}, map[string]int{}
+		for _, e := range everything {
+			seen := map[string]bool{}
+			for _, p := range e.Partners {
+				if !seen[p.Actor.Country] {
+					seen[p.Actor.Country] = true
+					countries[p.Actor.Country]++
+				}
+			}
+			for _, el := range e.Elements {
+				elements[el.ElementID]++
+			}
+		}
+		common, rare := "", ""
+		for c, n := range countries {
+			if common == "" || n > countries[common] {
+				common = c
+			}
+			if rare == "" || n < countries[rare] {
+				rare = c
+			}
+		}
+		var commonEl, rareEl int64
+		for id, n := range elements {
+			if commonEl == 0 || n > elements[commonEl] {
+				commonEl = id
+			}
+			if rareEl == 0 || n < elements[rareEl] {
+				rareEl = id
+			}
+		}
+		was := *store.SmallSet
+		defer func() { *store.SmallSet = was }()
+		for _, small := range []int{50, was} {
+			*store.SmallSet = small
+			for _, tt := range []struct {
+				name   string
+				filter store.EngagementFilter
+				keep   func(e *utsyn.Engagement) bool
+			}{
+				{"common country", store.EngagementFilter{Country: common}, func(e *utsyn.Engagement) bool { return hasCountry(e, common) }},
+				{"rare country", store.EngagementFilter{Country: rare}, func(e *utsyn.Engagement) bool { return hasCountry(e, rare) }},
+				{"common element", store.EngagementFilter{ElementIDs: []int64{commonEl}}, func(e *utsyn.Engagement) bool { return hasElement(e, commonEl) }},
+				{"rare element", store.EngagementFilter{ElementIDs: []int64{rareEl}}, func(e *utsyn.Engagement) bool { return hasElement(e, rareEl) }},
+				{"rare element, public", store.EngagementFilter{ElementIDs: []int64{rareEl}, PublicOnly: true},
+					func(e *utsyn.Engagement) bool { return hasElement(e, rareEl) && e.Public }},
+			} {
+				var want []int64
+				for _, e := range everything {
+					if tt.keep(e) {
+						want = append(want, e.ID)
+					}
+				}
+				var got []int64
+				f := tt.filter
+				f.OrgID, f.Limit, f.Count = org.ID, 200, true
+				for first := true; ; first = false {
+					page, err := db.ListEngagements(ctx, f)
+					if err != nil {
+						t.Fatalf("%s: %v", tt.name, err)
+					}
+					if first && (page.Total != min(len(want), store.CountLimit) || page.More != (len(want) > store.CountLimit)) {
+						t.Errorf("%s: total %d (more %v), want %d", tt.name, page.Total, page.More, len(want))
+					}
+					for _, e := range page.Items {
+						got = append(got, e.ID)
+					}
+					if page.Next == "" {
+						break
+					}
+					f.After = page.Next
+				}
+				slices.Sort(got)
+				slices.Sort(want)
+				if !slices.Equal(got, want) {
+					t.Errorf("%s (sets up to %d read whole): %d engagements, want %d", tt.name, small, len(got), len(want))
+				}
+			}
+		}
+	})
+}
+
+func hasCountry(e *utsyn.Engagement, country string) bool {
+	return slices.ContainsFunc(e.Partners, func(p utsyn.Partner) bool { return p.Actor.Country == country })
+}
+
+func hasElement(e *utsyn.Engagement, id int64) bool {
+	return slices.ContainsFunc(e.Elements, func(r utsyn.ElementRef) bool { return r.ElementID == id })
+}
