@@ -28,7 +28,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(r)) // a megabyte, more for an import (imports.go)
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &statusRecorder{ResponseWriter: w, start: start}
 		defer func() {
 			if v := recover(); v != nil {
 				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
@@ -47,22 +47,29 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	})
 }
 
+// statusRecorder notes the status of the answer, and says in a Server-Timing header how long
+// the server took before it began to answer: a page is rendered whole before it is sent, so
+// that is its time, which a load test (cmd/utsyn-load) reads apart from the network's.
 type statusRecorder struct {
 	http.ResponseWriter
+	start  time.Time
 	status int
 }
 
-func (r *statusRecorder) WriteHeader(code int) {
+func (r *statusRecorder) begin(code int) {
 	if r.status == 0 {
 		r.status = code
+		r.Header().Set("Server-Timing", fmt.Sprintf("app;dur=%.2f", float64(time.Since(r.start).Microseconds())/1000))
 	}
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.begin(code)
 	r.ResponseWriter.WriteHeader(code)
 }
 
 func (r *statusRecorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
+	r.begin(http.StatusOK)
 	return r.ResponseWriter.Write(b)
 }
 

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -142,6 +143,10 @@ func TestPages(t *testing.T) {
 					if got := resp.Header.Get(k); got != want {
 						t.Errorf("GET %s: header %s = %q, want %q", tt.path, k, got, want)
 					}
+				}
+				// The server's own time, which the load generator reads (cmd/utsyn-load).
+				if st := resp.Header.Get("Server-Timing"); !regexp.MustCompile(`^app;dur=\d+\.\d\d$`).MatchString(st) {
+					t.Errorf("GET %s: Server-Timing %q, want app;dur=MILLISECONDS", tt.path, st)
 				}
 			})
 		}
