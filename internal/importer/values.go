@@ -155,7 +155,7 @@ func parseCents(s string) (int64, error) {
 	}
 	if strings.ContainsAny(s, "eE") {
 		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || f < 0 || f > 1e15 || math.IsNaN(f) {
+		if err != nil || f < 0 || f >= 1e13 || math.IsNaN(f) { // the same bound as thirteen digits below
 			return 0, errAmount
 		}
 		return int64(math.Round(f * 100)), nil
