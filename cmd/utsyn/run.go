@@ -324,12 +324,12 @@ func loadDemo(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintf(stdout, "the synthetic data set of seed %d is already in %s; nothing changed (another --seed adds another)\n", c.Seed, db.Describe())
 		return nil
 	}
-	orgs := fmt.Sprintf("%d organisations (%s … %s)", len(res.Organisations), res.Organisations[0], res.Organisations[len(res.Organisations)-1])
+	where := fmt.Sprintf("%d organisations (%s … %s)", len(res.Organisations), res.Organisations[0], res.Organisations[len(res.Organisations)-1])
 	if len(res.Organisations) == 1 {
-		orgs = "the organisation " + res.Organisations[0]
+		where = "the organisation " + res.Organisations[0]
 	}
 	fmt.Fprintf(stdout, "added %d synthetic engagements with %d money lines and %d actors in %s to %s in %.1f s\n",
-		res.Engagements, res.MoneyLines, res.Actors, orgs, db.Describe(), time.Since(started).Seconds())
+		res.Engagements, res.MoneyLines, res.Actors, where, db.Describe(), time.Since(started).Seconds())
 	return nil
 }
 
