@@ -12,7 +12,7 @@ import (
 // were: a report of 100,000 engagements takes a second or more to build, and a reader who
 // opens it, follows a figure to its records and downloads the PDF asks for the same report
 // again and again. A report is found again only when the organisation's audit trail has no
-// newer event (store.ReportStamp), which every change of a record writes; an entry also
+// newer event (store.ChangeStamp), which every change of a record writes; an entry also
 // expires after MaxAge, and the least recently used goes first when the cache is full.
 type Cache struct {
 	size    int
@@ -53,7 +53,7 @@ func (c *Cache) Build(ctx context.Context, db *store.DB, o Options) (*Report, er
 	if o.Form == "" {
 		o.Form = Political
 	}
-	stamp, err := db.ReportStamp(ctx, o.Org.ID)
+	stamp, err := db.ChangeStamp(ctx, o.Org.ID)
 	if err != nil {
 		return nil, err
 	}

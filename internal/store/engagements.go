@@ -478,7 +478,11 @@ func fillEngagements(ctx context.Context, q queryer, es []*utsyn.Engagement) err
 		ids = append(ids, fmt.Sprint(e.ID))
 		e.ExternalIDs = map[string]string{}
 	}
-	in := strings.Join(ids, ",") // integers of ours: safe to inline, and one plan for any count
+	// The ids are integers of ours: safe to inline, and one plan for any count. CROSS JOIN
+	// makes SQLite start from them: left to choose, it walked every actor (or element) in name
+	// order and looked each one up with every id, 84 s for 65,000 published engagements. On
+	// PostgreSQL it is the plain join it reads as.
+	in := strings.Join(ids, ",")
 	err := eachRow(ctx, q, func(r *sql.Rows) error {
 		var id int64
 		var ref utsyn.ElementRef
@@ -488,7 +492,7 @@ func fillEngagements(ctx context.Context, q queryer, es []*utsyn.Engagement) err
 		byID[id].Elements = append(byID[id].Elements, ref)
 		return nil
 	}, `SELECT ee.engagement_id, ee.element_id, ee.is_primary, el.code, el.title FROM engagement_elements ee
-		JOIN elements el ON el.id = ee.element_id WHERE ee.engagement_id IN (`+in+`) ORDER BY ee.is_primary DESC, el.code`)
+		CROSS JOIN elements el WHERE el.id = ee.element_id AND ee.engagement_id IN (`+in+`) ORDER BY ee.is_primary DESC, el.code`)
 	if err != nil {
 		return fmt.Errorf("engagement elements: %w", err)
 	}
@@ -504,7 +508,7 @@ func fillEngagements(ctx context.Context, q queryer, es []*utsyn.Engagement) err
 		byID[id].Partners = append(byID[id].Partners, p)
 		return nil
 	}, `SELECT ep.engagement_id, ep.role, a.id, a.org_id, a.name, a.country, a.region, a.type, a.org_number, a.pic, a.website, a.version
-		FROM engagement_partners ep JOIN actors a ON a.id = ep.actor_id WHERE ep.engagement_id IN (`+in+`)
+		FROM engagement_partners ep CROSS JOIN actors a WHERE a.id = ep.actor_id AND ep.engagement_id IN (`+in+`)
 		ORDER BY CASE ep.role WHEN 'lead' THEN 0 ELSE 1 END, a.name_key`)
 	if err != nil {
 		return fmt.Errorf("engagement partners: %w", err)

@@ -197,11 +197,29 @@ type PublicFilter struct {
 	Query      string  // words; each must start a word of the engagement's public texts
 }
 
-// FilterPublic returns the engagements that match the filter, in their order. Search looks
-// only at what a public page shows (titles, acronym, description, programme, call, tags,
-// external ids and partners' names), never at internal fields such as the responsible unit,
-// which the register's own full-text index includes.
-func FilterPublic(es []*utsyn.Engagement, f PublicFilter) []*utsyn.Engagement {
+// PublicIndex is published engagements with what searching them needs, worked out once: the
+// folded words of each one's public texts. Folding them on every search cost more than the rest
+// of a public page at 65,000 published engagements (docs/PERFORMANCE.md). It is not changed
+// once made, so requests share it.
+type PublicIndex struct {
+	Engagements []*utsyn.Engagement
+	words       [][]string
+}
+
+// NewPublicIndex indexes the engagements, in their order.
+func NewPublicIndex(es []*utsyn.Engagement) *PublicIndex {
+	ix := &PublicIndex{Engagements: es, words: make([][]string, len(es))}
+	for i, e := range es {
+		ix.words[i] = publicWords(e)
+	}
+	return ix
+}
+
+// Filter returns the engagements that match the filter, in their order. Search looks only at
+// what a public page shows (titles, acronym, description, programme, call, tags, external ids
+// and partners' names), never at internal fields such as the responsible unit, which the
+// register's own full-text index includes.
+func (ix *PublicIndex) Filter(f PublicFilter) []*utsyn.Engagement {
 	var terms []string
 	for _, t := range searchTerms(f.Query) {
 		if t = fold(t); t != "" {
@@ -209,7 +227,7 @@ func FilterPublic(es []*utsyn.Engagement, f PublicFilter) []*utsyn.Engagement {
 		}
 	}
 	var out []*utsyn.Engagement
-	for _, e := range es {
+	for i, e := range ix.Engagements {
 		if f.Kind != "" && e.Kind != f.Kind {
 			continue
 		}
@@ -223,7 +241,7 @@ func FilterPublic(es []*utsyn.Engagement, f PublicFilter) []*utsyn.Engagement {
 		}) {
 			continue
 		}
-		if len(terms) > 0 && !matchesAll(publicWords(e), terms) {
+		if len(terms) > 0 && !matchesAll(ix.words[i], terms) {
 			continue
 		}
 		out = append(out, e)

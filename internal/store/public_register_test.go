@@ -161,7 +161,7 @@ func TestPublicRegister(t *testing.T) {
 }
 
 // Search on public pages looks at what the public sees, never at internal fields.
-func TestFilterPublic(t *testing.T) {
+func TestPublicIndexFilter(t *testing.T) {
 	es := []*utsyn.Engagement{
 		{ID: 1, Kind: utsyn.KindProject, Title: utsyn.NewText("Grønn skipsfart", "Green shipping"), Acronym: "GREENSHIP",
 			Partners: []utsyn.Partner{{Actor: &utsyn.Actor{Name: "Fraunhofer-Gesellschaft", Country: "DE"}}},
@@ -171,7 +171,7 @@ func TestFilterPublic(t *testing.T) {
 	}
 	ids := func(f store.PublicFilter) []int64 {
 		var out []int64
-		for _, e := range store.FilterPublic(es, f) {
+		for _, e := range store.NewPublicIndex(es).Filter(f) {
 			out = append(out, e.ID)
 		}
 		return out

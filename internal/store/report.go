@@ -336,10 +336,10 @@ func (db *DB) latestUpdates(ctx context.Context, orgID int64, to utsyn.Date) ([]
 	return out, nil
 }
 
-// ReportStamp names the state of the organisation's records: the newest event of its audit
-// trail, which every change records. A report built when the stamp was the same counts the
-// same records. "" when the organisation has no events yet.
-func (db *DB) ReportStamp(ctx context.Context, orgID int64) (string, error) {
+// ChangeStamp names the state of the organisation's records: the newest event of its audit
+// trail, which every change records. A view built when the stamp was the same (a report, the
+// published work of the public pages) shows the same records. "" when the organisation has no events yet.
+func (db *DB) ChangeStamp(ctx context.Context, orgID int64) (string, error) {
 	var id int64
 	var at time.Time
 	err := db.reads().QueryRowContext(ctx, `SELECT id, at FROM audit_events WHERE org_id = $1 ORDER BY at DESC, id DESC LIMIT 1`, orgID).Scan(&id, &at)

@@ -51,12 +51,14 @@ type Server struct {
 	pages     map[string]*template.Template
 	static    fs.FS
 	assetHash string // content hash of the static files, so their URLs change with them
+	work      workCache
 }
 
 // New returns the handler for every route, with its middleware. Templates are parsed here,
 // so a broken template stops the server at start-up, not on a reader's request.
 func New(c Config) (http.Handler, error) {
-	s := &Server{db: c.DB, cat: c.Catalog, log: c.Log, version: c.Version, now: c.Now, publicURL: c.PublicURL}
+	s := &Server{db: c.DB, cat: c.Catalog, log: c.Log, version: c.Version, now: c.Now, publicURL: c.PublicURL,
+		work: workCache{entries: map[int64]*workEntry{}}}
 	if s.now == nil {
 		s.now = time.Now
 	}
