@@ -29,11 +29,12 @@ const workPageSize = 50
 // publicWork is what the public pages know of an organisation's work. It is read once per
 // state of the organisation's records (workCache) and never changed after, so requests share it.
 type publicWork struct {
-	engagements []*utsyn.Engagement // published only, by title
-	index       *store.PublicIndex  // the same, for search
-	kinds       map[string]int      // how many of each kind
-	countries   map[string]int      // how many have a partner in each country
-	funding     []store.FundingLine
+	engagements []*utsyn.Engagement           // published only, by title
+	index       *store.PublicIndex            // the same, for search
+	kinds       map[string]int                // how many of each kind
+	countries   map[string]int                // how many have a partner in each country
+	fundingBy   map[int64][]store.FundingLine // each engagement's external funding
+	total       store.Funding                 // all of it
 	rates       []utsyn.ExchangeRate
 }
 
@@ -85,31 +86,48 @@ func (s *Server) loadPublicWork(ctx context.Context, orgID int64) (*publicWork, 
 
 func (s *Server) readPublicWork(ctx context.Context, orgID int64) (*publicWork, error) {
 	es, err := s.db.PublicEngagements(ctx, orgID)
+	if err != nil || len(es) == 0 {
+		return newPublicWork(es, nil, nil), err
+	}
+	funding, err := s.db.PublicFunding(ctx, orgID, 0)
 	if err != nil {
 		return nil, err
 	}
-	w := &publicWork{engagements: es, index: store.NewPublicIndex(es), kinds: map[string]int{}, countries: map[string]int{}}
+	rates, err := s.db.ExchangeRates(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	return newPublicWork(es, funding, rates), nil
+}
+
+// newPublicWork works out once what the public pages ask of published work again and again.
+func newPublicWork(es []*utsyn.Engagement, funding []store.FundingLine, rates []utsyn.ExchangeRate) *publicWork {
+	w := &publicWork{engagements: es, index: store.NewPublicIndex(es), kinds: map[string]int{}, countries: map[string]int{},
+		fundingBy: map[int64][]store.FundingLine{}, rates: rates}
 	for _, e := range es {
 		w.kinds[e.Kind]++
 		for c := range partnerCountries(e) {
 			w.countries[c]++
 		}
 	}
-	if len(es) == 0 {
-		return w, nil
+	for _, f := range funding {
+		w.fundingBy[f.EngagementID] = append(w.fundingBy[f.EngagementID], f)
 	}
-	if w.funding, err = s.db.PublicFunding(ctx, orgID, 0); err != nil {
-		return nil, err
-	}
-	if w.rates, err = s.db.ExchangeRates(ctx, orgID); err != nil {
-		return nil, err
-	}
-	return w, nil
+	w.total = store.SumFunding(funding, rates, func(int64) bool { return true })
+	return w
 }
 
-// fundingOf adds up the external funding of a set of engagements, each once.
+// fundingOf adds up the external funding of a set of engagements, each once. It reads only
+// their own lines: each item of a list used to pass over every line of the organisation.
 func (w *publicWork) fundingOf(ids map[int64]bool) store.Funding {
-	return store.SumFunding(w.funding, w.rates, func(id int64) bool { return ids[id] })
+	if len(ids) == len(w.engagements) {
+		return w.total
+	}
+	var lines []store.FundingLine
+	for id := range ids {
+		lines = append(lines, w.fundingBy[id]...)
+	}
+	return store.SumFunding(lines, w.rates, func(int64) bool { return true })
 }
 
 // fundingView is external funding as a page shows it: a sum per currency, and the whole in
@@ -384,28 +402,19 @@ func (s *Server) keyFigures(ctx context.Context, p *page) (*keyFigures, error) {
 		return nil, err
 	}
 	k := &keyFigures{Total: len(w.engagements), Href: p.Href(p.Org.Slug, "arbeid", "")}
-	countries, all := map[string]bool{}, map[int64]bool{}
-	for _, e := range w.engagements {
-		all[e.ID] = true
-		for c := range partnerCountries(e) {
-			countries[c] = true
-		}
+	countries := map[string]bool{}
+	for c := range w.countries {
+		countries[c] = true
 	}
 	for _, kind := range utsyn.EngagementKinds {
-		n := 0
-		for _, e := range w.engagements {
-			if e.Kind == kind {
-				n++
-			}
-		}
-		if n > 0 {
+		if n := w.kinds[kind]; n > 0 {
 			k.ByKind = append(k.ByKind, kindCount{Name: p.T("work.kind." + kind), Count: i18n.FormatInt(p.Lang, int64(n)),
 				Href: k.Href + "?" + url.Values{"type": {kind}}.Encode()})
 		}
 	}
 	k.Countries = p.countryNames(countries)
 	k.TotalText, k.CountryCount = i18n.FormatInt(p.Lang, int64(k.Total)), i18n.FormatInt(p.Lang, int64(len(countries)))
-	k.Funding = p.fundingView(w.fundingOf(all))
+	k.Funding = p.fundingView(w.total)
 	return k, nil
 }
 
@@ -630,7 +639,7 @@ func (s *Server) publicEngagement(w http.ResponseWriter, r *http.Request, p *pag
 	if err != nil {
 		return err
 	}
-	work := &publicWork{engagements: []*utsyn.Engagement{e}, funding: lines, rates: rates}
+	work := newPublicWork([]*utsyn.Engagement{e}, lines, rates)
 	dp := &workDetailPage{page: p, Item: p.workItem(work, e), ListHref: p.Href(p.Org.Slug, "arbeid", "")}
 	dp.Totals = dp.Item.Funding
 
