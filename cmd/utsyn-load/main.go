@@ -207,18 +207,29 @@ func load(ctx context.Context, c *config, stdout, stderr io.Writer) error {
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "scenario\trequests\terrors\treq/s\tp50\tp95\tp99\tmax\tp99 server\t\n")
+	// A scenario that fails is skipped, said so, and makes the run fail at the end: the others'
+	// figures are still worth having.
+	var failed []string
 	for _, name := range c.scenarios {
 		path := scenarioPaths[name]
 		// Warm up: every distinct request once, so that the first use of a query is not measured.
+		var warm error
 		for i := range max(len(words), len(listFilters)) {
-			if _, err := fetch(ctx, client, c, path(c.org, i)); err != nil {
-				return fmt.Errorf("%s: %w", name, err)
+			if _, warm = fetch(ctx, client, c, path(c.org, i)); warm != nil {
+				break
 			}
+		}
+		if warm != nil {
+			fmt.Fprintf(stderr, "utsyn-load: %s: skipped, as warming up failed: %v\n", name, warm)
+			failed = append(failed, name)
+			continue
 		}
 		fmt.Fprintf(stderr, "utsyn-load: %s: %d clients, up to %d requests or %s\n", name, c.clients, c.requests, c.duration)
 		samples, errs, elapsed := measure(ctx, client, c, path)
 		if len(samples) == 0 {
-			return fmt.Errorf("%s: no request was answered (%d errors)", name, errs)
+			fmt.Fprintf(stderr, "utsyn-load: %s: no request was answered (%d errors)\n", name, errs)
+			failed = append(failed, name)
+			continue
 		}
 		p := percentiles(samples)
 		server := "–"
@@ -230,6 +241,9 @@ func load(ctx context.Context, c *config, stdout, stderr io.Writer) error {
 	}
 	tw.Flush()
 	fmt.Fprintln(stdout, "Times to the first byte of the answer, in ms, on loopback; p99 server is the server's own (Server-Timing), when it says it.")
+	if len(failed) > 0 {
+		return fmt.Errorf("failed: %s", strings.Join(failed, ", "))
+	}
 	return nil
 }
 
