@@ -278,17 +278,64 @@ func (tx *Tx) ImportEngagements(ctx context.Context, orgID int64, es []*utsyn.En
 			return fmt.Errorf("import engagements: %w", err)
 		}
 	}
+	taken, err := tx.takenExternalIDs(ctx, orgID, es)
+	if err != nil {
+		return err
+	}
 	for start := 0; start < len(es); start += 2500 {
-		if err := tx.importEngagements(ctx, orgID, es[start:min(start+2500, len(es))], start); err != nil {
+		if err := tx.importEngagements(ctx, orgID, es[start:min(start+2500, len(es))], start, taken); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (tx *Tx) importEngagements(ctx context.Context, orgID int64, es []*utsyn.Engagement, offset int) error {
-	elements, actors, terms, users := map[int64]bool{}, map[int64]bool{}, map[int64]bool{}, map[int64]bool{}
+// takenExternalIDs returns which of the engagements' external ids another engagement of the
+// organisation has.
+func (tx *Tx) takenExternalIDs(ctx context.Context, orgID int64, es []*utsyn.Engagement) (map[ExternalKey]bool, error) {
 	values := map[string][]string{} // scheme → ids
+	for _, e := range es {
+		for scheme, v := range e.ExternalIDs {
+			values[scheme] = append(values[scheme], v)
+		}
+	}
+	// Per scheme, so that the unique index (org_id, scheme, value) finds them. On PostgreSQL
+	// each value is looked up in the index by a join: with an IN list, a plan made with the
+	// statistics of the table before the import (empty, say) read every id of the scheme and
+	// compared each with the whole list, 100 s for an import of 100,000 engagements.
+	taken := map[ExternalKey]bool{}
+	for scheme, vs := range values {
+		for chunk := range slices.Chunk(vs, 500) {
+			args := []any{orgID, scheme}
+			q := `SELECT x.value FROM unnest($3::text[]) AS v (value)
+				JOIN engagement_external_ids x ON x.org_id = $1 AND x.scheme = $2 AND x.value = v.value`
+			if tx.db.dialect == postgres {
+				args = append(args, chunk)
+			} else {
+				marks := make([]string, len(chunk))
+				for i, v := range chunk {
+					args = append(args, v)
+					marks[i] = fmt.Sprintf("$%d", i+3)
+				}
+				q = `SELECT value FROM engagement_external_ids WHERE org_id = $1 AND scheme = $2 AND value IN (` + strings.Join(marks, ", ") + `)`
+			}
+			err := eachRow(ctx, tx.tx, func(r *sql.Rows) error {
+				var v string
+				err := r.Scan(&v)
+				taken[ExternalKey{scheme, v}] = true
+				return err
+			}, q, args...)
+			if err != nil {
+				return nil, fmt.Errorf("import engagements: %w", err)
+			}
+		}
+	}
+	return taken, nil
+}
+
+// importEngagements stores a batch; taken holds the external ids in use, and gets the batch's.
+func (tx *Tx) importEngagements(ctx context.Context, orgID int64, es []*utsyn.Engagement, offset int, taken map[ExternalKey]bool) error {
+	elements, actors, terms, users := map[int64]bool{}, map[int64]bool{}, map[int64]bool{}, map[int64]bool{}
 	for i, e := range es {
 		e.OrgID = orgID
 		normaliseEngagement(e)
@@ -308,9 +355,6 @@ func (tx *Tx) importEngagements(ctx context.Context, orgID int64, es []*utsyn.En
 		}
 		if e.Responsible != 0 {
 			users[e.Responsible] = true
-		}
-		for scheme, v := range e.ExternalIDs {
-			values[scheme] = append(values[scheme], v)
 		}
 	}
 	okElements, err := tx.ownIDs(ctx, `SELECT e.id FROM elements e JOIN strategies s ON s.id = e.strategy_id WHERE s.org_id = $1 AND e.id IN (%s)`, orgID, elements)
@@ -340,27 +384,6 @@ func (tx *Tx) importEngagements(ctx context.Context, orgID int64, es []*utsyn.En
 		}, `SELECT id, vocabulary FROM terms WHERE org_id = $1 AND id IN (`+idList(ids)+`)`, orgID)
 		if err != nil {
 			return fmt.Errorf("import engagements: %w", err)
-		}
-	}
-	// Per scheme, so that the unique index (org_id, scheme, value) finds them.
-	taken := map[ExternalKey]bool{}
-	for scheme, vs := range values {
-		for chunk := range slices.Chunk(vs, 500) {
-			args := []any{orgID, scheme}
-			marks := make([]string, len(chunk))
-			for i, v := range chunk {
-				args = append(args, v)
-				marks[i] = fmt.Sprintf("$%d", i+3)
-			}
-			err := eachRow(ctx, tx.tx, func(r *sql.Rows) error {
-				var v string
-				err := r.Scan(&v)
-				taken[ExternalKey{scheme, v}] = true
-				return err
-			}, `SELECT value FROM engagement_external_ids WHERE org_id = $1 AND scheme = $2 AND value IN (`+strings.Join(marks, ", ")+`)`, args...)
-			if err != nil {
-				return fmt.Errorf("import engagements: %w", err)
-			}
 		}
 	}
 	for i, e := range es {
