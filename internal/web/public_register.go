@@ -36,6 +36,9 @@ type publicWork struct {
 	fundingBy   map[int64][]store.FundingLine // each engagement's external funding
 	total       store.Funding                 // all of it
 	rates       []utsyn.ExchangeRate
+
+	mu    sync.Mutex
+	trees map[int64]*treeWork // by strategy, as the strategy pages ask (underTree)
 }
 
 // workCache keeps each organisation's published work for as long as its audit trail has no
@@ -333,10 +336,17 @@ func elementAnchor(e *utsyn.Element) string {
 
 // elementWork is the published work under one element of the strategy page.
 type elementWork struct {
-	Items   []workItem
-	Funding fundingView
-	Empty   string // what the page says when there is none
+	Items    []workItem // the first strategyWorkShown, by title
+	More     string     // the link to all of them, when there are more
+	MoreHref string
+	Funding  fundingView
+	Empty    string // what the page says when there is none
 }
+
+// strategyWorkShown is how many engagements the strategy page names under an element; the
+// list of published work, filtered by the element, has them all. A register of thousands made
+// the page list them all under every priority.
+const strategyWorkShown = 10
 
 // strategyWork finds the published work under each element of the tree: work linked to the
 // element or to any element below it. Elements on the priority and focus-area levels get an
@@ -346,37 +356,84 @@ func (s *Server) strategyWork(ctx context.Context, p *page, tree *utsyn.Tree) (m
 	if err != nil {
 		return nil, err
 	}
-	below := descendants(tree)
+	under := w.underTree(tree)
 	out := map[int64]*elementWork{}
 	for _, el := range tree.Elements {
 		if el.ParentID == 0 {
 			continue // the main goal: everything serves it
 		}
-		ids := below[el.ID]
-		set := map[int64]bool{}
-		ew := &elementWork{}
-		for _, e := range w.engagements {
-			if slices.ContainsFunc(e.Elements, func(r utsyn.ElementRef) bool { return slices.Contains(ids, r.ElementID) }) {
-				set[e.ID] = true
-				ew.Items = append(ew.Items, p.workItem(nil, e))
-			}
-		}
+		es := under.engagements[el.ID]
 		level := tree.Level(el.LevelID)
 		key := ""
 		if level != nil {
 			key = level.Key
 		}
-		if len(ew.Items) == 0 && key != "priority" && key != "focus_area" {
+		if len(es) == 0 && key != "priority" && key != "focus_area" {
 			continue
 		}
-		ew.Funding = p.fundingView(w.fundingOf(set))
-		ew.Empty = p.T("work.empty.other")
+		ew := &elementWork{Funding: p.fundingView(under.funding[el.ID]), Empty: p.T("work.empty.other")}
+		for _, e := range es[:min(len(es), strategyWorkShown)] {
+			ew.Items = append(ew.Items, p.workItem(nil, e))
+		}
+		if len(es) > strategyWorkShown {
+			name := el.Code
+			if name == "" {
+				name = p.S(el.Title)
+			}
+			ew.More = p.T("work.more", "count", i18n.FormatInt(p.Lang, int64(len(es))), "name", name)
+			ew.MoreHref = p.Href(p.Org.Slug, "arbeid", "") + "?" + url.Values{"element": {strconv.FormatInt(el.ID, 10)}}.Encode()
+		}
 		if p.cat.Has("work.empty." + key) {
 			ew.Empty = p.T("work.empty." + key)
 		}
 		out[el.ID] = ew
 	}
 	return out, nil
+}
+
+// treeWork is the published work under each element of one strategy: the engagements linked
+// to it or to an element below it, by title, and their external funding.
+type treeWork struct {
+	engagements map[int64][]*utsyn.Engagement
+	funding     map[int64]store.Funding
+}
+
+// underTree works out the published work under each element of the tree once per state of
+// the organisation's records (a change of the strategy is one), as it costs a pass over every
+// published engagement and its funding.
+func (w *publicWork) underTree(tree *utsyn.Tree) *treeWork {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if tw := w.trees[tree.Strategy.ID]; tw != nil {
+		return tw
+	}
+	parent := map[int64]int64{}
+	for _, el := range tree.Elements {
+		parent[el.ID] = el.ParentID
+	}
+	tw := &treeWork{engagements: map[int64][]*utsyn.Engagement{}, funding: map[int64]store.Funding{}}
+	lines := map[int64][]store.FundingLine{}
+	for _, e := range w.engagements {
+		var seen []int64 // the elements this engagement is under already
+		for _, ref := range e.Elements {
+			for id := ref.ElementID; id != 0; id = parent[id] {
+				if _, ok := parent[id]; !ok || slices.Contains(seen, id) {
+					break // not this strategy's, or counted by another link
+				}
+				seen = append(seen, id)
+				tw.engagements[id] = append(tw.engagements[id], e)
+				lines[id] = append(lines[id], w.fundingBy[e.ID]...)
+			}
+		}
+	}
+	for id, ls := range lines {
+		tw.funding[id] = store.SumFunding(ls, w.rates, func(int64) bool { return true })
+	}
+	if w.trees == nil {
+		w.trees = map[int64]*treeWork{}
+	}
+	w.trees[tree.Strategy.ID] = tw
+	return tw
 }
 
 // keyFigures are the organisation's published work in numbers, for its front page.
@@ -518,6 +575,15 @@ func (s *Server) publicWorkList(w http.ResponseWriter, r *http.Request, p *page)
 					}
 				}
 				lp.Elements = append(lp.Elements, g)
+			}
+		}
+	}
+	// An element the filter does not offer (a focus area, a measure) still filters, as the
+	// strategy page links to the list of the work under each of them.
+	if id, err := strconv.ParseInt(element, 10, 64); err == nil && slices.Equal(f.ElementIDs, []int64{-1}) {
+		for _, tree := range trees {
+			if ids, ok := descendants(tree)[id]; ok {
+				f.ElementIDs = ids
 			}
 		}
 	}

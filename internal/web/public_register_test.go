@@ -344,10 +344,28 @@ func TestPublicWorkPages(t *testing.T) {
 	ctx := context.Background()
 	clearRegister(t, db, "rogaland")
 	org, _ := db.FindOrganisation(ctx, "rogaland")
+	st, err := db.FindStrategy(ctx, org.ID, "internasjonal-strategi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := db.FindTree(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var focus *utsyn.Element // the visits serve a focus area, a level the list's filter does not offer
+	for _, el := range tree.Elements {
+		if l := tree.Level(el.LevelID); focus == nil && l != nil && l.Key == "focus_area" && el.Code != "" {
+			focus = el
+		}
+	}
+	if focus == nil {
+		t.Fatal("the demo strategy has no focus area with a code")
+	}
 	if err := db.Update(ctx, func(tx *store.Tx) error {
 		for i := range 53 {
 			e := &utsyn.Engagement{OrgID: org.ID, Kind: utsyn.KindVisit, Status: utsyn.StatusCompleted, Public: true,
-				Title: utsyn.NewText(fmt.Sprintf("Besøk %02d", i), fmt.Sprintf("Visit %02d", i))}
+				Title:    utsyn.NewText(fmt.Sprintf("Besøk %02d", i), fmt.Sprintf("Visit %02d", i)),
+				Elements: []utsyn.ElementRef{{ElementID: focus.ID, Primary: true}}}
 			if err := tx.CreateEngagement(ctx, e); err != nil {
 				return err
 			}
@@ -370,6 +388,23 @@ func TestPublicWorkPages(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("page 2 lacks %q", want)
 		}
+	}
+
+	// The strategy page names the first ten under the focus area (and under its priority) and
+	// links to the list of all of them, which the focus area filters.
+	_, body = get(t, srv, "/nb/rogaland/strategi/internasjonal-strategi")
+	more := fmt.Sprintf(`<a href="/nb/rogaland/arbeid/?element=%d">Alle 53 publiserte engasjementer under %s</a>`, focus.ID, focus.Code)
+	for _, want := range []string{"Besøk 00", "Besøk 09", more} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the strategy page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "Besøk 10") {
+		t.Error("the strategy page names an eleventh engagement")
+	}
+	_, body = get(t, srv, fmt.Sprintf("/nb/rogaland/arbeid/?element=%d", focus.ID))
+	if !strings.Contains(body, "53 treff") {
+		t.Errorf("the list of the focus area's work does not have all 53")
 	}
 }
 
