@@ -369,6 +369,57 @@ type DueItem struct {
 	RespName    string
 }
 
+// Which items expect status updates, in SQL: a cadence that asks for them, and an engagement
+// (e) not finished or an element (el) of a strategy (s) not archived. ListDue and DueOf share
+// them, so that an item's own page and the list of overdue updates agree.
+const (
+	engagementExpectsUpdates = `e.update_cadence NOT IN ('', 'none') AND e.status NOT IN ('completed', 'rejected', 'ended')`
+	elementExpectsUpdates    = `el.update_cadence NOT IN ('', 'none') AND s.status <> 'archived'`
+)
+
+// judge works out, from the item's cadence and last update, when its next update is due and
+// whether it is overdue on today.
+func (d *DueItem) judge(today utsyn.Date) {
+	var last utsyn.Date // zero when never updated: due now
+	if d.Last != nil {
+		last = d.Last.Date
+	}
+	d.Due = utsyn.Due(d.Cadence, last)
+	d.Overdue = utsyn.Overdue(d.Cadence, last, today)
+}
+
+// DueOf returns one of the organisation's items as ListDue judges it: its last status update
+// (nil when none), and, when it expects updates, its cadence, when the next update is due and
+// whether that is overdue on today. An item that expects none (no cadence, a finished
+// engagement, an element of an archived strategy) has no Cadence and is never overdue. Only
+// Item, Cadence, Last, Due and Overdue are set. Two one-row reads, by the item's indexes.
+func (db *DB) DueOf(ctx context.Context, orgID int64, it Item, today utsyn.Date) (*DueItem, error) {
+	d := &DueItem{Item: it}
+	var cadence string
+	var expects int
+	var err error
+	if it.Kind == ItemEngagement {
+		err = db.reads().QueryRowContext(ctx, `SELECT e.update_cadence, CASE WHEN `+engagementExpectsUpdates+` THEN 1 ELSE 0 END
+			FROM engagements e WHERE e.id = $1 AND e.org_id = $2`, it.ID, orgID).Scan(&cadence, &expects)
+	} else {
+		err = db.reads().QueryRowContext(ctx, `SELECT el.update_cadence, CASE WHEN `+elementExpectsUpdates+` THEN 1 ELSE 0 END
+			FROM elements el JOIN strategies s ON s.id = el.strategy_id WHERE el.id = $1 AND s.org_id = $2`, it.ID, orgID).Scan(&cadence, &expects)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound(it.Kind)
+	} else if err != nil {
+		return nil, fmt.Errorf("follow-up of %s %d: %w", it.Kind, it.ID, err)
+	}
+	if expects == 1 {
+		d.Cadence = cadence
+	}
+	if d.Last, err = latestUpdate(ctx, db.reads(), orgID, it); err != nil {
+		return nil, err
+	}
+	d.judge(today)
+	return d, nil
+}
+
 // ListDue returns the organisation's items whose cadence expects updates (engagements not
 // finished, elements of strategies not archived), each with its last update and whether that
 // is overdue on today; the overdue ones first, the longest overdue first.
@@ -388,7 +439,7 @@ func (db *DB) ListDue(ctx context.Context, orgID int64, today utsyn.Date) ([]Due
 		return nil
 	}, `SELECT e.id, e.title, e.update_cadence, coalesce(e.responsible_id, 0), coalesce(u.name, u.email, '')
 		FROM engagements e LEFT JOIN users u ON u.id = e.responsible_id
-		WHERE e.org_id = $1 AND e.update_cadence NOT IN ('', 'none') AND e.status NOT IN ('completed', 'rejected', 'ended')`, orgID)
+		WHERE e.org_id = $1 AND `+engagementExpectsUpdates, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("due engagements: %w", err)
 	}
@@ -401,18 +452,13 @@ func (db *DB) ListDue(ctx context.Context, orgID int64, today utsyn.Date) ([]Due
 		out = append(out, d)
 		return nil
 	}, `SELECT el.id, el.code, el.title, el.update_cadence, s.slug FROM elements el JOIN strategies s ON s.id = el.strategy_id
-		WHERE s.org_id = $1 AND el.update_cadence NOT IN ('', 'none') AND s.status <> 'archived'`, orgID)
+		WHERE s.org_id = $1 AND `+elementExpectsUpdates, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("due elements: %w", err)
 	}
 	for i := range out {
-		d := &out[i]
-		if d.Last = latest[d.Item]; d.Last != nil {
-			d.Due = utsyn.Due(d.Cadence, d.Last.Date)
-			d.Overdue = utsyn.Overdue(d.Cadence, d.Last.Date, today)
-		} else {
-			d.Overdue = utsyn.Overdue(d.Cadence, utsyn.Date{}, today)
-		}
+		out[i].Last = latest[out[i].Item]
+		out[i].judge(today)
 	}
 	slices.SortStableFunc(out, func(a, b DueItem) int {
 		if a.Overdue != b.Overdue {

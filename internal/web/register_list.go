@@ -306,6 +306,8 @@ type engagementPage struct {
 	LastBy, LastAt          string
 	Description             []string
 	DescriptionLang         string
+	FollowLatest            *updateView // the last status update, nil when none
+	FollowOverdue           *dueView    // when the next update is overdue, nil otherwise
 }
 
 type regElementLink struct {
@@ -404,6 +406,20 @@ func (s *Server) engagement(w http.ResponseWriter, r *http.Request, p *page) err
 			v.From = p.EStatusLabel(h.From)
 		}
 		ep.Timeline = append(ep.Timeline, v)
+	}
+	// The follow-up at a glance, beside the link to it: the last status update, and whether the
+	// next is overdue, judged as the list of overdue updates judges it (store.DueOf).
+	today := s.today()
+	due, err := s.db.DueOf(ctx, p.Org.ID, store.Item{Kind: store.ItemEngagement, ID: e.ID}, today)
+	if err != nil {
+		return err
+	}
+	if due.Last != nil {
+		v := viewUpdate(p, due.Last)
+		ep.FollowLatest = &v
+	}
+	if d := viewDue(p, due.Cadence, due.Last, today); d != nil && d.Overdue {
+		ep.FollowOverdue = d
 	}
 	if events, err := s.db.ListEvents(ctx, store.EventFilter{OrgID: p.Org.ID, Entity: "engagement", EntityID: e.ID, Limit: 1}); err == nil && len(events) > 0 {
 		ep.LastBy, ep.LastAt = events[0].ActorLabel, p.When(events[0].At)

@@ -217,6 +217,9 @@ func TestRegisterProjectFlow(t *testing.T) {
 			"Interreg Nordsjøen", "NSR-2024-1", "H2SEA-2024", "P2", "hovedkobling", "7. Ren energi til alle", "14. Livet i havet",
 			"hydrogen", "Prosjektets nettsted", "Regionalutvikling", "Andre avsnitt.", "registrert med status Søknad", "bidrag@example.org",
 			`href="`+base+`/rediger"`, `href="`+base+`/historikk"`)
+		// The follow-up at a glance, beside the link to it: no status update yet.
+		mustContain(t, "the new project's follow-up", body, "Status nå:", "Ingen statusoppdatering ennå.")
+		mustLack(t, "the new project's follow-up", body, "Forfalt:", "follow-tag")
 
 		// Partners: none found, so a new one is registered and added as lead partner.
 		body = get200(t, c, base+"/partnere?q=bremerhaven")
@@ -303,6 +306,41 @@ func TestRegisterProjectFlow(t *testing.T) {
 		// One's own engagements.
 		mustContain(t, "the contributor's own list", get200(t, c, reg+"/mine"), `href="`+base+`"`)
 		mustLack(t, "the editor's own list", get200(t, env.editor, reg+"/mine"), `href="`+base+`"`)
+
+		// A status update recorded in the follow-up shows beside the link to it: its status as a
+		// tag (a symbol and a word) and its date.
+		env.store(t, func(ctx context.Context, tx *store.Tx) error {
+			return tx.AddStatusUpdate(ctx, &utsyn.StatusUpdate{OrgID: env.org.ID, EngagementID: id, Date: utsyn.MustDate("2026-08-01"),
+				Status: utsyn.FollowAtRisk, Narrative: "Forsinket leveranse."})
+		})
+		body = get200(t, env.reader, base)
+		mustContain(t, "the project with a status update", body, `<span class="follow-tag follow-at_risk"><span class="follow-icon" aria-hidden="true">▲</span> Risiko</span>`,
+			"per 1. august 2026")
+		mustLack(t, "the project with a status update", body, "Ingen statusoppdatering ennå.", "Forfalt:")
+		// Updated every quarter, the next is due on 1 November: overdue the day after, on a server
+		// with a fixed clock, as on the list of overdue updates; never once the project is completed.
+		item := store.Item{Kind: store.ItemEngagement, ID: id}
+		settingsAt := env.find(t, id).Version
+		env.store(t, func(ctx context.Context, tx *store.Tx) error {
+			return tx.SetSettings(ctx, env.org.ID, item, settingsAt, store.FollowupSettings{Cadence: utsyn.CadenceQuarterly})
+		})
+		on := func(day string) string {
+			t.Helper()
+			now, _ := time.Parse("2006-01-02 15:04", day+" 12:00")
+			b := newBrowser(t, newServerWith(t, db, func() time.Time { return now }))
+			b.signIn("leser@example.org", testPassword)
+			return get200(t, b, base)
+		}
+		mustLack(t, "the project before its update is due", on("2026-10-15"), "Forfalt:")
+		body = on("2026-11-02")
+		mustContain(t, "the project with an overdue update", body, `<p class="follow-alert">`, "Forfalt:",
+			"Oppdateres hvert kvartal; neste oppdatering: 1. november 2026.", "follow-at_risk", "per 1. august 2026")
+		done := env.find(t, id)
+		done.Status = utsyn.StatusCompleted
+		env.store(t, func(ctx context.Context, tx *store.Tx) error { return tx.UpdateEngagement(ctx, done) })
+		body = on("2026-11-02")
+		mustContain(t, "the completed project", body, "follow-at_risk", "per 1. august 2026")
+		mustLack(t, "the completed project", body, "Forfalt:")
 	})
 }
 
@@ -864,6 +902,15 @@ func TestBrowserRegister(t *testing.T) {
 		l.EngagementID = e.ID
 		env.store(t, func(ctx context.Context, tx *store.Tx) error { return tx.CreateMoneyLine(ctx, env.org.ID, &l) })
 	}
+	// A status update long overdue by a monthly cadence: the engagement shows its status tag and the
+	// overdue note.
+	version := env.find(t, e.ID).Version
+	env.store(t, func(ctx context.Context, tx *store.Tx) error {
+		if err := tx.SetSettings(ctx, env.org.ID, store.Item{Kind: store.ItemEngagement, ID: e.ID}, version, store.FollowupSettings{Cadence: utsyn.CadenceMonthly}); err != nil {
+			return err
+		}
+		return tx.AddStatusUpdate(ctx, &utsyn.StatusUpdate{OrgID: env.org.ID, EngagementID: e.ID, Date: utsyn.MustDate("2024-01-15"), Status: utsyn.FollowOffTrack})
+	})
 	base := "/rogaland/engasjementer/" + id64(e.ID)
 	pages := []struct {
 		name, path string
