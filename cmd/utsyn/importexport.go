@@ -206,7 +206,7 @@ func printReport(w io.Writer, cat *i18n.Catalog, rep *importer.Report) {
 		}
 	}
 	if len(rep.Problems) > 0 {
-		fmt.Fprintf(w, "\nProblems: %d errors, %d notes\n", rep.Errors(), notes)
+		fmt.Fprintf(w, "\nProblems: %s, %s\n", counted(rep.Errors(), "error"), counted(notes, "note"))
 		for _, p := range rep.Problems {
 			fmt.Fprintf(w, "  %-5s %s: %s\n", p.Level, strings.TrimPrefix(p.Where(cat, lang), ", "), p.Message(cat, lang))
 		}
@@ -219,7 +219,7 @@ func printReport(w io.Writer, cat *i18n.Catalog, rep *importer.Report) {
 	case rep.Stored:
 		fmt.Fprintln(w, "Stored.")
 	case rep.HasErrors():
-		fmt.Fprintf(w, "Nothing was stored: the files have %d errors. Mend them and import again.\n", rep.Errors())
+		fmt.Fprintf(w, "Nothing was stored: the files have %s. Mend them and import again.\n", counted(rep.Errors(), "error"))
 	case rep.DryRun:
 		fmt.Fprintln(w, "Dry run: nothing was stored. Run again without --dry-run to store it.")
 	}
@@ -276,4 +276,12 @@ func renderBar(p importer.Progress, width int) string {
 	filled = max(0, min(width, filled))
 	return fmt.Sprintf("[%s%s] %3d %% %s, %d rows", strings.Repeat("#", filled), strings.Repeat(".", width-filled),
 		int(p.Fraction*100+0.5), phaseNames[p.Phase], p.Rows)
+}
+
+// counted writes a count with its noun, in the plural unless it is one: "1 error", "3 notes".
+func counted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
