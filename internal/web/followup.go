@@ -639,15 +639,13 @@ func (s *Server) itemPage(ctx context.Context, p *page, fi *followItem) (*follow
 	if len(fp.Updates) > 0 {
 		fp.Latest = &fp.Updates[0]
 	}
-	set, err := s.db.Settings(ctx, p.Org.ID, fi.Item)
+	// Judged as the list of overdue updates judges it: a finished engagement, or an element of
+	// an archived strategy, expects no more updates, whatever its cadence.
+	due, err := s.db.DueOf(ctx, p.Org.ID, fi.Item, today)
 	if err != nil {
 		return nil, err
 	}
-	var last *utsyn.StatusUpdate
-	if len(updates) > 0 {
-		last = updates[0]
-	}
-	fp.Due = viewDue(p, set.Cadence, last, today)
+	fp.Due = viewDue(p, due.Cadence, due.Last, today)
 	milestones, err := s.db.ListMilestones(ctx, p.Org.ID, fi.Item)
 	if err != nil {
 		return nil, err

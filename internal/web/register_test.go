@@ -324,23 +324,27 @@ func TestRegisterProjectFlow(t *testing.T) {
 		env.store(t, func(ctx context.Context, tx *store.Tx) error {
 			return tx.SetSettings(ctx, env.org.ID, item, settingsAt, store.FollowupSettings{Cadence: utsyn.CadenceQuarterly})
 		})
-		on := func(day string) string {
+		followup := fmt.Sprintf("/nb/rogaland/oppfolging/engasjement/%d", id)
+		onPage := func(day, path string) string {
 			t.Helper()
 			now, _ := time.Parse("2006-01-02 15:04", day+" 12:00")
 			b := newBrowser(t, newServerWith(t, db, func() time.Time { return now }))
 			b.signIn("leser@example.org", testPassword)
-			return get200(t, b, base)
+			return get200(t, b, path)
 		}
+		on := func(day string) string { t.Helper(); return onPage(day, base) }
 		mustLack(t, "the project before its update is due", on("2026-10-15"), "Forfalt:")
 		body = on("2026-11-02")
 		mustContain(t, "the project with an overdue update", body, `<p class="follow-alert">`, "Forfalt:",
 			"Oppdateres hvert kvartal; neste oppdatering: 1. november 2026.", "follow-at_risk", "per 1. august 2026")
+		mustContain(t, "the follow-up of the project with an overdue update", onPage("2026-11-02", followup), "Forfalt:")
 		done := env.find(t, id)
 		done.Status = utsyn.StatusCompleted
 		env.store(t, func(ctx context.Context, tx *store.Tx) error { return tx.UpdateEngagement(ctx, done) })
 		body = on("2026-11-02")
 		mustContain(t, "the completed project", body, "follow-at_risk", "per 1. august 2026")
 		mustLack(t, "the completed project", body, "Forfalt:")
+		mustLack(t, "the follow-up of the completed project", onPage("2026-11-02", followup), "Forfalt:")
 	})
 }
 
