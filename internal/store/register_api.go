@@ -42,15 +42,16 @@ func (tx *Tx) FindMoneyLine(ctx context.Context, orgID, id int64) (*utsyn.MoneyL
 
 // ElementScope returns the elements with the ids and every element below them, for a filter
 // on "work under this goal". An id that is not an element of the organisation is refused as
-// invalid, on the field "element".
-func (db *DB) ElementScope(ctx context.Context, orgID int64, ids []int64) ([]int64, error) {
+// invalid, on the field "element"; with publishedOnly, so is an element of a strategy that is
+// not published, so that the public cannot tell it from one that does not exist.
+func (db *DB) ElementScope(ctx context.Context, orgID int64, ids []int64, publishedOnly bool) ([]int64, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	var roots int
 	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM elements e JOIN strategies s ON s.id = e.strategy_id
-		WHERE s.org_id = $1 AND e.id IN (`+inList(ids)+`)`, orgID).Scan(&roots); err != nil {
+		WHERE s.org_id = $1 AND (s.published OR NOT CAST($2 AS BOOLEAN)) AND e.id IN (`+inList(ids)+`)`, orgID, publishedOnly).Scan(&roots); err != nil {
 		return nil, fmt.Errorf("element scope: %w", err)
 	}
 	if roots != len(ids) {

@@ -1021,7 +1021,7 @@ func (s *Server) apiEngagements(r *http.Request) (apiReply, error) {
 		return apiReply{}, err
 	}
 	if len(elements) > 0 {
-		if f.ElementIDs, err = s.db.ElementScope(ctx, org.ID, elements); err != nil {
+		if f.ElementIDs, err = s.db.ElementScope(ctx, org.ID, elements, !member); err != nil {
 			return apiReply{}, err
 		}
 	}

@@ -57,6 +57,7 @@ type registerFixture struct {
 	tokens                              map[string]string // reader, contributor, editor, admin, other
 	emails                              map[string]string
 	subGoal, p1, p2, otherElement       int64
+	draftElement                        int64 // of a strategy not published
 	roleKey                             string
 	uni, fund, hidden, unused, otherAct *utsyn.Actor
 	pub, internal, member               *utsyn.Engagement
@@ -115,6 +116,16 @@ func newRegisterFixture(t *testing.T, db *store.DB, readerToken string) *registe
 			return err
 		}
 		f.otherElement = el.ID
+		draft := &utsyn.Strategy{OrgID: f.org.ID, Slug: "utkast", Title: utsyn.NewText("Utkast til strategi", ""), Status: utsyn.StatusDraft,
+			Levels: []utsyn.Level{{Key: "goal", Name: utsyn.NewText("Mål", "Goal"), Plural: utsyn.NewText("Mål", "Goals")}}}
+		if err := tx.CreateStrategy(ctx, draft); err != nil {
+			return err
+		}
+		del := &utsyn.Element{StrategyID: draft.ID, LevelID: draft.Levels[0].ID, Title: utsyn.NewText("Et mål i utkastet", "")}
+		if err := tx.CreateElement(ctx, del); err != nil {
+			return err
+		}
+		f.draftElement = del.ID
 		f.uni = &utsyn.Actor{OrgID: f.org.ID, Name: "Havbris Universitet", Country: "NO", Type: "university", OrgNumber: "999000111"}
 		f.fund = &utsyn.Actor{OrgID: f.org.ID, Name: "Havbris Fond", Country: "NL", Type: "other"}
 		f.hidden = &utsyn.Actor{OrgID: f.org.ID, Name: "Havbris Skjult AS", Country: "NO", Type: "company"}
@@ -329,6 +340,13 @@ func registerAPICases(t *testing.T, srv *httptest.Server, db *store.DB, readerTo
 				"limit": "error.limit", "country": "error.country", "role": "error.reference"}},
 		{name: "engagements under an element of another organisation", docPath: list, url: "/api/v1/engagements?org=rogaland&element=" + id(f.otherElement),
 			header: english, status: 400, errKey: "error.invalid", fields: map[string]string{"element": "error.reference"}},
+		// The public cannot tell an element of an unpublished strategy from one that does not
+		// exist; the organisation's own people filter by it.
+		{name: "engagements under an element of an unpublished strategy, anonymous", docPath: list,
+			url: "/api/v1/engagements?org=rogaland&element=" + id(f.draftElement), status: 400, errKey: "error.invalid",
+			fields: map[string]string{"element": "error.reference"}},
+		{name: "engagements under an element of an unpublished strategy, a reader", docPath: list,
+			url: "/api/v1/engagements?org=rogaland&element=" + id(f.draftElement), header: f.auth("reader"), status: 200},
 		{name: "engagements in an unknown order", docPath: list, url: "/api/v1/engagements?org=rogaland&sort=size", header: english, status: 400,
 			errKey: "error.invalid", fields: map[string]string{"sort": "error.sort"}},
 		{name: "engagements after a bad cursor", docPath: list, url: "/api/v1/engagements?org=rogaland&after=nope", status: 400,
