@@ -122,6 +122,37 @@ type dashTable struct {
 	Foot          [][]dashCell
 }
 
+// Wide reports whether the table has too many columns for the width of an A4 page: printed,
+// each of its rows is a block that names each value's column (style.css), as it is cut off
+// at the page's edge otherwise.
+func (t dashTable) Wide() bool { return len(t.Head) > 7 }
+
+// labelledCell is a cell with the heading of its column, for the rows of a wide table printed.
+type labelledCell struct {
+	dashCell
+	Label string
+}
+
+// LabelledRows are the rows with each cell's column heading.
+func (t dashTable) LabelledRows() [][]labelledCell { return t.labelled(t.Rows) }
+
+// LabelledFoot is the foot with each cell's column heading.
+func (t dashTable) LabelledFoot() [][]labelledCell { return t.labelled(t.Foot) }
+
+func (t dashTable) labelled(rows [][]dashCell) [][]labelledCell {
+	out := make([][]labelledCell, len(rows))
+	for i, row := range rows {
+		out[i] = make([]labelledCell, len(row))
+		for j, c := range row {
+			out[i][j].dashCell = c
+			if j < len(t.Head) {
+				out[i][j].Label = t.Head[j].Text
+			}
+		}
+	}
+	return out
+}
+
 type dashCell struct {
 	Text   string
 	Href   string

@@ -1,9 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
 
 	"github.com/utsyn/utsyn"
 	"github.com/utsyn/utsyn/internal/browsertest"
@@ -72,5 +77,41 @@ func TestBrowserDashboards(t *testing.T) {
 			}
 		})
 	}
+	// Printed, a dashboard keeps its charts and tables and drops the filter and the tabs, and
+	// fits an A4 page (about 640 CSS pixels between the margins): a table of more columns than
+	// that is printed a row to a block, each value beside its column's heading.
+	t.Run("print", func(t *testing.T) {
+		p := b.Open(t, srv.URL+"/nb/logg-inn")
+		fill(t, p, "#email", "leser@example.org")
+		fill(t, p, "#password", testPassword)
+		p.Click(t, `form.form button[type="submit"]`)
+		for _, path := range []string{"/nb/rogaland/oversikt/penger", "/nb/rogaland/oversikt/partnere?kart=norge", "/nb/rogaland/oversikt/"} {
+			navigate(t, p, srv.URL+path)
+			ctx, cancel := context.WithTimeout(p.Ctx(), 30*time.Second)
+			_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+			cancel()
+			if err != nil {
+				t.Fatalf("emulating print: %v", err)
+			}
+			setWidth(t, p, 640)
+			shown := jsEval[[]string](t, p, `Array.from(document.querySelectorAll(".dash-filter, .dash-tabs, .main-nav, .site-footer"))
+				.filter(e => getComputedStyle(e).display !== "none").map(e => e.className)`)
+			if len(shown) > 0 {
+				t.Errorf("%s printed still shows %q", path, shown)
+			}
+			if p.Count(t, "svg.chart") == 0 || p.Count(t, ".dash-figure table") == 0 {
+				t.Errorf("%s printed lost its charts or tables", path)
+			}
+			unlabelled := jsEval[int](t, p, `Array.from(document.querySelectorAll(".dash-table-wide td"))
+				.filter(td => !td.dataset.label).length`)
+			if unlabelled > 0 {
+				t.Errorf("%s: %d values of a wide table printed without their column's heading", path, unlabelled)
+			}
+			checkReflow(t, p, 640)
+			if dir := screenshotDir(); dir != "" {
+				p.Screenshot(t, filepath.Join(dir, "dashboard-print"+strings.NewReplacer("/", "_", "?", "-", "=", "-").Replace(path)+".png"))
+			}
+		}
+	})
 	browsertest.CheckHTML(t, docs)
 }

@@ -149,6 +149,14 @@ var funcs = template.FuncMap{
 	"elementArgs": func(p *strategyPage, e elementView, compact bool) elementArgs {
 		return elementArgs{Page: p, Element: e, Compact: compact}
 	},
+	// cellLabel is the column heading of a dashboard table's cell, when the table gives it (a
+	// wide one, printed with each value's heading beside it).
+	"cellLabel": func(c any) string {
+		if l, ok := c.(labelledCell); ok {
+			return l.Label
+		}
+		return ""
+	},
 }
 
 type elementArgs struct {
