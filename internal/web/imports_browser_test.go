@@ -97,7 +97,20 @@ func TestBrowserImportPages(t *testing.T) {
 				}
 				if pg.submit {
 					p.Click(t, `form[enctype="multipart/form-data"] button[type="submit"]`)
-					if got := jsEval[string](t, p, `document.activeElement.className`); !strings.Contains(got, "error-summary") {
+					// An upload on a busy machine can take longer to start loading the answer than
+					// Click waits for a navigation to begin: wait for the answer's summary first
+					// (chromedp's wait follows the navigation).
+					if _, err := chromedp.Run(ctx, chromedp.WaitVisible(chromedp.CSS(".error-summary"))); err != nil {
+						t.Fatalf("the refused upload's answer has no error summary: %v", err)
+					}
+					got := ""
+					for range 40 { // autofocus is applied when the page next renders
+						if got = jsEval[string](t, p, `document.activeElement.className`); strings.Contains(got, "error-summary") {
+							break
+						}
+						time.Sleep(50 * time.Millisecond)
+					}
+					if !strings.Contains(got, "error-summary") {
 						t.Errorf("after the refused upload focus is on %q, want the error summary", got)
 					}
 				}
