@@ -44,19 +44,20 @@ type publicWork struct {
 // workCache keeps each organisation's published work for as long as its audit trail has no
 // newer event (store.ChangeStamp), as every change of a record writes one. Reading it costs
 // about a second at 65,000 published engagements, and every public page about the
-// organisation's work starts from it (docs/PERFORMANCE.md). It is also read again when it is
-// older than workMaxAge: on PostgreSQL a transaction can commit an event older than the
-// newest one seen, which the stamp would not notice.
+// organisation's work starts from it (docs/PERFORMANCE.md). It is also read again, in the
+// background, when it is older than workMaxAge: on PostgreSQL a transaction can commit an
+// event older than the newest one seen, which the stamp would not notice.
 type workCache struct {
 	mu      sync.Mutex
 	entries map[int64]*workEntry
 }
 
 type workEntry struct {
-	mu    sync.Mutex // held while the work is read: one request reads it, the others wait for it
-	stamp string
-	read  time.Time
-	work  *publicWork
+	mu         sync.Mutex // held while the work is read: one request reads it, the others wait for it
+	stamp      string
+	read       time.Time
+	work       *publicWork
+	refreshing bool // read again in the background, as it is older than workMaxAge
 }
 
 const workMaxAge = time.Minute
@@ -75,7 +76,13 @@ func (s *Server) loadPublicWork(ctx context.Context, orgID int64) (*publicWork, 
 	s.work.mu.Unlock()
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.work != nil && e.stamp == stamp && time.Since(e.read) < workMaxAge {
+	if e.work != nil && e.stamp == stamp {
+		// Only old: read again in the background, and answer with what is known meanwhile, so
+		// that no reader waits the second a large register takes every minute.
+		if time.Since(e.read) >= workMaxAge && !e.refreshing {
+			e.refreshing = true
+			go s.refreshPublicWork(e, orgID, stamp)
+		}
 		return e.work, nil
 	}
 	read := time.Now()
@@ -85,6 +92,24 @@ func (s *Server) loadPublicWork(ctx context.Context, orgID int64) (*publicWork, 
 	}
 	e.stamp, e.read, e.work = stamp, read, w
 	return w, nil
+}
+
+// refreshPublicWork reads the organisation's published work again, in the background.
+func (s *Server) refreshPublicWork(e *workEntry, orgID int64, stamp string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	read := time.Now()
+	w, err := s.readPublicWork(ctx, orgID)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.refreshing = false
+	if err != nil {
+		s.log.Warn("reading the published work again", "org", orgID, "error", err)
+		return
+	}
+	if e.stamp == stamp { // unless a request read a newer state meanwhile
+		e.read, e.work = read, w
+	}
 }
 
 func (s *Server) readPublicWork(ctx context.Context, orgID int64) (*publicWork, error) {
