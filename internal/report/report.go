@@ -256,7 +256,8 @@ func Build(ctx context.Context, db *store.DB, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := store.ReportQuery{OrgID: o.Org.ID, From: o.Period.From, To: o.Period.To, Statuses: CountedStatuses, PublicOnly: o.Public}
+	q := store.ReportQuery{OrgID: o.Org.ID, From: o.Period.From, To: o.Period.To, Statuses: CountedStatuses, PublicOnly: o.Public,
+		Details: o.Form == Administrative} // it shows every engagement
 	if !o.Public {
 		t := o.Period.To.Time().AddDate(0, DecisionMonths, 0)
 		q.RenewalsUntil = utsyn.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}

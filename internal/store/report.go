@@ -35,6 +35,9 @@ type ReportQuery struct {
 	// RenewalsUntil, when set, also reads the renewal dates of memberships that fall from the
 	// period's start to this day (not for a public report).
 	RenewalsUntil utsyn.Date
+	// Details also reads every engagement's details (see ReportDetails) with it, for a report
+	// that shows them all: one walk of the period's engagements instead of a lookup of each.
+	Details bool
 }
 
 // ReportData is what a report is built from.
@@ -135,6 +138,24 @@ func (db *DB) ReportData(ctx context.Context, q ReportQuery) (*ReportData, error
 	)
 	queries := []func() error{
 		func() error {
+			if q.Details {
+				return eachRow(ctx, db.reads(), func(rows *sql.Rows) error {
+					e := &ReportEngagement{Detailed: true}
+					var unit, responsible string
+					var renewal utsyn.Date
+					if err := rows.Scan(&e.ID, &e.Kind, &e.Status, &e.Start, &e.End, &e.Public, &e.TitleSort,
+						&e.Title, &e.Acronym, &unit, &responsible, &renewal); err != nil {
+						return err
+					}
+					if !q.PublicOnly {
+						e.Unit, e.Responsible, e.RenewalDate = unit, responsible, renewal
+					}
+					data.Engagements = append(data.Engagements, e)
+					return nil
+				}, `SELECT e.id, e.kind, e.status, e.start_date, e.end_date, e.public, e.title_sort,
+					e.title, e.acronym, e.unit, coalesce(u.name, u.email, ''), e.renewal_date
+					FROM engagements e LEFT JOIN users u ON u.id = e.responsible_id WHERE `+where, args...)
+			}
 			return eachRow(ctx, db.reads(), func(rows *sql.Rows) error {
 				e := &ReportEngagement{}
 				if err := rows.Scan(&e.ID, &e.Kind, &e.Status, &e.Start, &e.End, &e.Public, &e.TitleSort); err != nil {
