@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/utsyn/utsyn"
@@ -66,31 +67,26 @@ func (tx *Tx) TermIDsByKey(ctx context.Context, orgID int64, vocabulary string) 
 	return out, nil
 }
 
-// newIDs takes n ids for new rows of a table. On SQLite the writer holds the database's write
-// lock for the whole transaction, so the ids after the largest are free; on PostgreSQL they
-// come from the table's identity sequence, as a plain INSERT would take them.
-func (tx *Tx) newIDs(ctx context.Context, table string, n int) ([]int64, error) {
+// reserveIDs takes n ids for new rows of a table. On SQLite the writer holds the database's
+// write lock for the whole transaction, so the ids after the largest are free; on PostgreSQL
+// they come from the table's identity sequence, as a plain INSERT would take them.
+func (tx *Tx) reserveIDs(ctx context.Context, table string, n int) ([]int64, error) {
 	ids := make([]int64, 0, n)
-	if n == 0 {
-		return ids, nil
-	}
 	if tx.db.dialect == postgres {
 		err := eachRow(ctx, tx.tx, func(r *sql.Rows) error {
 			var id int64
-			if err := r.Scan(&id); err != nil {
-				return err
-			}
+			err := r.Scan(&id)
 			ids = append(ids, id)
-			return nil
+			return err
 		}, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)
 		if err != nil {
-			return nil, fmt.Errorf("new ids for %s: %w", table, err)
+			return nil, fmt.Errorf("ids for %s: %w", table, err)
 		}
 		return ids, nil
 	}
 	var last int64
 	if err := tx.tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM `+table).Scan(&last); err != nil {
-		return nil, fmt.Errorf("new ids for %s: %w", table, err)
+		return nil, fmt.Errorf("ids for %s: %w", table, err)
 	}
 	for i := range n {
 		ids = append(ids, last+1+int64(i))
@@ -98,18 +94,18 @@ func (tx *Tx) newIDs(ctx context.Context, table string, n int) ([]int64, error) 
 	return ids, nil
 }
 
-// insertRows inserts rows with multi-row INSERTs, as many rows to a statement as the engines'
-// limits on parameters allow (SQLite takes 32,766). On SQLite the placeholders are "?", not the
-// "$N" used everywhere else: SQLite looks a named parameter up in a list, which costs the square
-// of their number in a statement of thousands.
-func (tx *Tx) insertRows(ctx context.Context, table string, columns []string, rows [][]any) error {
-	placeholder := func(n int) string { return fmt.Sprintf("$%d", n) }
-	if tx.db.dialect == sqlite {
-		placeholder = func(int) string { return "?" }
-	}
+// bulkInsert inserts rows with multi-row INSERTs, as many rows to a statement as the engines'
+// limits on parameters allow. On SQLite the placeholders are "?": SQLite looks numbered ones up
+// in a list, which costs the square of their number in a statement of thousands.
+func (tx *Tx) bulkInsert(ctx context.Context, table string, columns []string, rows [][]any) error {
 	perStatement := min(30000/len(columns), 500)
-	for start := 0; start < len(rows); start += perStatement {
-		chunk := rows[start:min(start+perStatement, len(rows))]
+	var full *sql.Stmt // the statement of a full chunk, parsed once: parsing one of thousands of values costs SQLite as much as running it
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	for chunk := range slices.Chunk(rows, perStatement) {
 		var b strings.Builder
 		b.WriteString("INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ")
 		args := make([]any, 0, len(chunk)*len(columns))
@@ -126,11 +122,27 @@ func (tx *Tx) insertRows(ctx context.Context, table string, columns []string, ro
 					b.WriteString(", ")
 				}
 				args = append(args, v)
-				b.WriteString(placeholder(len(args)))
+				if tx.db.dialect == sqlite {
+					b.WriteByte('?')
+				} else {
+					fmt.Fprintf(&b, "$%d", len(args))
+				}
 			}
 			b.WriteByte(')')
 		}
-		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
+		var err error
+		switch {
+		case len(chunk) < perStatement || len(rows) <= perStatement:
+			_, err = tx.tx.ExecContext(ctx, b.String(), args...)
+		default:
+			if full == nil {
+				if full, err = tx.tx.PrepareContext(ctx, b.String()); err != nil {
+					return fmt.Errorf("insert into %s: %w", table, err)
+				}
+			}
+			_, err = full.ExecContext(ctx, args...)
+		}
+		if err != nil {
 			return fmt.Errorf("insert into %s: %w", table, err)
 		}
 	}
@@ -165,7 +177,7 @@ func (tx *Tx) InsertActors(ctx context.Context, orgID int64, actors []*utsyn.Act
 	if len(actors) == 0 {
 		return nil
 	}
-	ids, err := tx.newIDs(ctx, "actors", len(actors))
+	ids, err := tx.reserveIDs(ctx, "actors", len(actors))
 	if err != nil {
 		return err
 	}
@@ -180,7 +192,7 @@ func (tx *Tx) InsertActors(ctx context.Context, orgID int64, actors []*utsyn.Act
 		rows = append(rows, []any{a.ID, a.OrgID, a.Name, fold(a.Name), a.Country, a.Region, a.Type, nullString(a.OrgNumber),
 			nullString(a.PIC), a.Website, a.Version, tx.now, tx.now})
 	}
-	if err := tx.insertRows(ctx, "actors", []string{"id", "org_id", "name", "name_key", "country", "region", "type",
+	if err := tx.bulkInsert(ctx, "actors", []string{"id", "org_id", "name", "name_key", "country", "region", "type",
 		"org_number", "pic", "website", "version", "created_at", "updated_at"}, rows); err != nil {
 		return err
 	}
@@ -272,7 +284,7 @@ func (tx *Tx) InsertEngagements(ctx context.Context, orgID int64, items []BulkEn
 			return fmt.Errorf("insert engagements: %w", err)
 		}
 	}
-	ids, err := tx.newIDs(ctx, "engagements", len(items))
+	ids, err := tx.reserveIDs(ctx, "engagements", len(items))
 	if err != nil {
 		return err
 	}
@@ -339,7 +351,7 @@ func (tx *Tx) InsertEngagements(ctx context.Context, orgID int64, items []BulkEn
 		{"money_lines", []string{"engagement_id", "year", "kind", "amount_minor", "currency", "hours", "hourly_rate_minor",
 			"funder_id", "note", "version", "created_at", "updated_at"}, money},
 	} {
-		if err := tx.insertRows(ctx, t.table, t.columns, t.rows); err != nil {
+		if err := tx.bulkInsert(ctx, t.table, t.columns, t.rows); err != nil {
 			return err
 		}
 	}
