@@ -61,6 +61,19 @@ type followItem struct {
 	Strategy   *utsyn.Strategy
 }
 
+// followable finds the item of the request, which the signed-in person may follow up (give
+// status updates and milestones), or says why not.
+func (s *Server) followable(r *http.Request, p *page, kind string) (*followItem, error) {
+	fi, err := s.findItem(r, p, kind)
+	if err != nil {
+		return nil, err
+	}
+	if !mayFollow(p, fi) {
+		return nil, errMayNotFollow
+	}
+	return fi, nil
+}
+
 // findItem finds the organisation's engagement or element named by the path ({id}).
 func (s *Server) findItem(r *http.Request, p *page, kind string) (*followItem, error) {
 	ctx := r.Context()
@@ -717,12 +730,9 @@ func (s *Server) updateEditor(p *page, fi *followItem, f *eform) *editorPage {
 
 func (s *Server) updateForm(kind string) pageHandler {
 	return func(w http.ResponseWriter, r *http.Request, p *page) error {
-		fi, err := s.findItem(r, p, kind)
+		fi, err := s.followable(r, p, kind)
 		if err != nil {
 			return err
-		}
-		if !mayFollow(p, fi) {
-			return errMayNotFollow
 		}
 		f := newEform(updateFields)
 		f.Values["date"] = s.today().String()
@@ -752,12 +762,9 @@ func evidenceLinks(p *page, f *eform) []utsyn.Link {
 func (s *Server) createUpdate(kind string) pageHandler {
 	return func(w http.ResponseWriter, r *http.Request, p *page) error {
 		ctx := r.Context()
-		fi, err := s.findItem(r, p, kind)
+		fi, err := s.followable(r, p, kind)
 		if err != nil {
 			return err
-		}
-		if !mayFollow(p, fi) {
-			return errMayNotFollow
 		}
 		f, err := readEform(r, updateFields)
 		if err != nil {
@@ -789,12 +796,9 @@ func (s *Server) createUpdate(kind string) pageHandler {
 func (s *Server) noChange(kind string) pageHandler {
 	return func(w http.ResponseWriter, r *http.Request, p *page) error {
 		ctx := r.Context()
-		fi, err := s.findItem(r, p, kind)
+		fi, err := s.followable(r, p, kind)
 		if err != nil {
 			return err
-		}
-		if !mayFollow(p, fi) {
-			return errMayNotFollow
 		}
 		err = s.db.UpdateAs(ctx, p.Actor, func(tx *store.Tx) error {
 			_, err := tx.AddNoChange(ctx, p.Org.ID, fi.Item, s.today())
@@ -980,12 +984,9 @@ func (s *Server) milestoneEditor(p *page, fi *followItem, m *utsyn.Milestone, f 
 
 func (s *Server) newMilestone(kind string) pageHandler {
 	return func(w http.ResponseWriter, r *http.Request, p *page) error {
-		fi, err := s.findItem(r, p, kind)
+		fi, err := s.followable(r, p, kind)
 		if err != nil {
 			return err
-		}
-		if !mayFollow(p, fi) {
-			return errMayNotFollow
 		}
 		s.render(w, r, "editor-form", http.StatusOK, s.milestoneEditor(p, fi, nil, newEform(milestoneFields)))
 		return nil
@@ -995,12 +996,9 @@ func (s *Server) newMilestone(kind string) pageHandler {
 func (s *Server) createMilestone(kind string) pageHandler {
 	return func(w http.ResponseWriter, r *http.Request, p *page) error {
 		ctx := r.Context()
-		fi, err := s.findItem(r, p, kind)
+		fi, err := s.followable(r, p, kind)
 		if err != nil {
 			return err
-		}
-		if !mayFollow(p, fi) {
-			return errMayNotFollow
 		}
 		f, err := readEform(r, milestoneFields)
 		if err != nil {
