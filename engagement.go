@@ -203,6 +203,63 @@ type MoneyLine struct {
 	Version      int
 }
 
+// YearPart is the part of an amount that falls in one year.
+type YearPart struct {
+	Year  int
+	Minor int64
+}
+
+// SpreadByYear splits an amount in minor units over the years of a period, by the days of the
+// period in each year (the end day counts); what rounding leaves over goes, a unit at a time,
+// to the years with the largest remainders, so the parts add up to the amount exactly. A period
+// without an end, or one that ends before it starts, puts it all on the start year; an amount
+// that is not positive, or a period without a start, has no parts.
+func SpreadByYear(minor int64, start, end Date) []YearPart {
+	if minor <= 0 || start.IsZero() {
+		return nil
+	}
+	if end.IsZero() || end.Time().Before(start.Time()) {
+		return []YearPart{{Year: start.Year, Minor: minor}}
+	}
+	from, to := start.Time(), end.Time().AddDate(0, 0, 1)
+	days := to.Sub(from).Hours() / 24
+	var parts []YearPart
+	var rests []float64
+	var sum int64
+	for y := start.Year; y <= end.Year; y++ {
+		a, b := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC)
+		if a.Before(from) {
+			a = from
+		}
+		if b.After(to) {
+			b = to
+		}
+		exact := float64(minor) * b.Sub(a).Hours() / 24 / days
+		whole := int64(exact) // exact ≥ 0
+		parts = append(parts, YearPart{Year: y, Minor: whole})
+		rests = append(rests, exact-float64(whole))
+		sum += whole
+	}
+	order := make([]int, len(parts))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		switch {
+		case rests[i] > rests[j]:
+			return -1
+		case rests[i] < rests[j]:
+			return 1
+		}
+		return 0
+	})
+	for k := 0; sum < minor; k++ {
+		parts[order[k%len(order)]].Minor++
+		sum++
+	}
+	return parts
+}
+
 // ExchangeRate is how many NOK one unit of a currency cost in a year, as set by an administrator.
 type ExchangeRate struct {
 	Year     int

@@ -5,10 +5,8 @@ import (
 	"encoding/csv"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/utsyn/utsyn"
 	"github.com/utsyn/utsyn/internal/store"
@@ -340,54 +338,9 @@ func grantByYear(eur float64, start, end utsyn.Date) []*utsyn.MoneyLine {
 	total := int64(math.Round(eur * 100))
 	note := "EU-tilskudd til fylkeskommunen, fordelt på år etter dager i kontraktsperioden av Utsyn; kilden gir bare summen, EUR " +
 		strconv.FormatFloat(float64(total)/100, 'f', 2, 64) + "."
-	if total <= 0 || start.IsZero() {
-		return nil
-	}
-	if end.IsZero() {
-		return []*utsyn.MoneyLine{{Year: start.Year, Kind: utsyn.MoneyExternalGrant, Amount: utsyn.Money{Minor: total, Currency: "EUR"}, Note: note}}
-	}
-	from, to := start.Time(), end.Time().AddDate(0, 0, 1) // the end day counts
-	days := to.Sub(from).Hours() / 24
-	type share struct {
-		year  int
-		minor int64
-		rest  float64
-	}
-	var shares []share
-	var sum int64
-	for y := start.Year; y <= end.Year; y++ {
-		a, b := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC)
-		if a.Before(from) {
-			a = from
-		}
-		if b.After(to) {
-			b = to
-		}
-		exact := float64(total) * b.Sub(a).Hours() / 24 / days
-		s := share{year: y, minor: int64(math.Floor(exact)), rest: exact - math.Floor(exact)}
-		sum += s.minor
-		shares = append(shares, s)
-	}
-	order := make([]int, len(shares))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(i, j int) int {
-		switch {
-		case shares[i].rest > shares[j].rest:
-			return -1
-		case shares[i].rest < shares[j].rest:
-			return 1
-		}
-		return 0
-	})
-	for k := 0; sum < total; k++ {
-		shares[order[k%len(order)]].minor++
-		sum++
-	}
 	var out []*utsyn.MoneyLine
-	for _, s := range shares {
-		out = append(out, &utsyn.MoneyLine{Year: s.year, Kind: utsyn.MoneyExternalGrant, Amount: utsyn.Money{Minor: s.minor, Currency: "EUR"}, Note: note})
+	for _, part := range utsyn.SpreadByYear(total, start, end) {
+		out = append(out, &utsyn.MoneyLine{Year: part.Year, Kind: utsyn.MoneyExternalGrant, Amount: utsyn.Money{Minor: part.Minor, Currency: "EUR"}, Note: note})
 	}
 	return out
 }

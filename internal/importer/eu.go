@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -758,68 +757,11 @@ func euStatus(contract string, start, end utsyn.Date, now time.Time) string {
 // year; the cents left over by rounding go to the years with the largest remainders, so the
 // lines add up to the grant. Without a start the grant is not split: no lines.
 func spreadByYear(cents int64, start, end utsyn.Date) []*utsyn.MoneyLine {
-	if cents <= 0 || start.IsZero() {
-		return nil
-	}
-	line := func(year int, c int64) *utsyn.MoneyLine {
-		return &utsyn.MoneyLine{Year: year, Kind: utsyn.MoneyExternalGrant, Amount: utsyn.Money{Minor: c, Currency: "EUR"}}
-	}
-	if end.IsZero() || end.Time().Before(start.Time()) {
-		return []*utsyn.MoneyLine{line(start.Year, cents)}
-	}
-	from, to := start.Time(), end.Time().AddDate(0, 0, 1)
-	days := to.Sub(from).Hours() / 24
-	type share struct {
-		year  int
-		cents int64
-		rest  float64
-	}
-	var shares []share
-	var sum int64
-	for y := start.Year; y <= end.Year; y++ {
-		a, b := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC)
-		a, b = later(a, from), earlier(b, to)
-		exact := float64(cents) * b.Sub(a).Hours() / 24 / days
-		s := share{year: y, cents: int64(math.Floor(exact)), rest: exact - math.Floor(exact)}
-		sum += s.cents
-		shares = append(shares, s)
-	}
-	order := make([]int, len(shares))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(i, j int) int {
-		switch {
-		case shares[i].rest > shares[j].rest:
-			return -1
-		case shares[i].rest < shares[j].rest:
-			return 1
-		}
-		return 0
-	})
-	for k := 0; sum < cents; k++ {
-		shares[order[k%len(order)]].cents++
-		sum++
-	}
 	var out []*utsyn.MoneyLine
-	for _, s := range shares {
-		if s.cents > 0 {
-			out = append(out, line(s.year, s.cents))
+	for _, part := range utsyn.SpreadByYear(cents, start, end) {
+		if part.Minor > 0 {
+			out = append(out, &utsyn.MoneyLine{Year: part.Year, Kind: utsyn.MoneyExternalGrant, Amount: utsyn.Money{Minor: part.Minor, Currency: "EUR"}})
 		}
 	}
 	return out
-}
-
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func earlier(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
 }
