@@ -255,6 +255,22 @@ type apiPurpose struct {
 	Context []utsyn.Text `json:"context"`
 }
 
+// toAPIPurpose sorts the strategy's purpose statements by kind, each list present if empty.
+func toAPIPurpose(st *utsyn.Strategy) apiPurpose {
+	p := apiPurpose{ShallBe: []utsyn.Text{}, Insight: []utsyn.Text{}, Context: []utsyn.Text{}}
+	for _, stmt := range st.Purpose {
+		switch stmt.Kind {
+		case utsyn.StatementShallBe:
+			p.ShallBe = append(p.ShallBe, stmt.Text)
+		case utsyn.StatementInsight:
+			p.Insight = append(p.Insight, stmt.Text)
+		default:
+			p.Context = append(p.Context, stmt.Text)
+		}
+	}
+	return p
+}
+
 type apiLevel struct {
 	Key    string     `json:"key"`
 	Name   utsyn.Text `json:"name"`
@@ -319,7 +335,7 @@ func (s *Server) apiStrategy(r *http.Request) (any, error) {
 		return nil, err
 	}
 	a := apiStrategy{apiStrategySummary: toAPIStrategySummary(o.Slug, st),
-		Purpose:  apiPurpose{ShallBe: []utsyn.Text{}, Insight: []utsyn.Text{}, Context: []utsyn.Text{}},
+		Purpose:  toAPIPurpose(st),
 		Levels:   []apiLevel{},
 		Elements: []*apiElement{}, Roles: []apiTerm{}, WorkingForms: []apiTerm{}}
 	goalCodes := map[int64]string{}
@@ -338,16 +354,6 @@ func (s *Server) apiStrategy(r *http.Request) (any, error) {
 			return nil, err
 		} else if prev.Published {
 			a.Supersedes = &apiRef{Slug: prev.Slug, Title: prev.Title}
-		}
-	}
-	for _, stmt := range st.Purpose {
-		switch stmt.Kind {
-		case utsyn.StatementShallBe:
-			a.Purpose.ShallBe = append(a.Purpose.ShallBe, stmt.Text)
-		case utsyn.StatementInsight:
-			a.Purpose.Insight = append(a.Purpose.Insight, stmt.Text)
-		default:
-			a.Purpose.Context = append(a.Purpose.Context, stmt.Text)
 		}
 	}
 	levelKeys := map[int64]string{}

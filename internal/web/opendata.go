@@ -245,7 +245,7 @@ func (s *Server) openStrategies(ctx context.Context, org *utsyn.Organisation) ([
 		o := openStrategy{Slug: st.Slug, Title: st.Title, Summary: st.Summary, Status: st.Status, PeriodStart: st.PeriodStart,
 			PeriodEnd: st.PeriodEnd, AdoptedBy: st.AdoptedBy, AdoptedOn: st.AdoptedOn, CaseNumber: st.CaseNumber,
 			SourceURL: st.SourceURL, URL: "/nb/" + org.Slug + "/strategi/" + st.Slug,
-			Purpose: apiPurpose{ShallBe: []utsyn.Text{}, Insight: []utsyn.Text{}, Context: []utsyn.Text{}},
+			Purpose: toAPIPurpose(st),
 			Levels:  []apiLevel{}, Elements: []openElement{}, Roles: []apiTerm{}, WorkingForms: []apiTerm{}}
 		goals := map[int64]string{}
 		if st.PlanID != 0 {
@@ -256,16 +256,6 @@ func (s *Server) openStrategies(ctx context.Context, org *utsyn.Organisation) ([
 				for _, g := range plan.Goals {
 					goals[g.ID] = g.Code
 				}
-			}
-		}
-		for _, stmt := range st.Purpose {
-			switch stmt.Kind {
-			case utsyn.StatementShallBe:
-				o.Purpose.ShallBe = append(o.Purpose.ShallBe, stmt.Text)
-			case utsyn.StatementInsight:
-				o.Purpose.Insight = append(o.Purpose.Insight, stmt.Text)
-			default:
-				o.Purpose.Context = append(o.Purpose.Context, stmt.Text)
 			}
 		}
 		levels := map[int64]string{}
