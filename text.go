@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"unicode/utf8"
 )
 
 // Text is a text the public reads, in every language it has been written in, keyed by
@@ -85,6 +86,10 @@ func (t *Text) Scan(src any) error {
 	default:
 		return fmt.Errorf("scan Text from %T", src)
 	}
+	if m, ok := parsePlainText(b); ok {
+		*t = m
+		return nil
+	}
 	m := map[string]string{}
 	if err := json.Unmarshal(b, &m); err != nil {
 		return fmt.Errorf("scan Text: %w", err)
@@ -99,4 +104,79 @@ func (t Text) MarshalJSON() ([]byte, error) {
 		return []byte("{}"), nil
 	}
 	return json.Marshal(map[string]string(t))
+}
+
+// parsePlainText reads the common case of a stored text without decoding it as JSON in
+// general: an object of strings with no escapes in them, such as {"nb":"Havvind","en":"Offshore
+// wind"}. A list of 34,000 engagements spent a third of its reading in the JSON decoder. ok is
+// false for anything else (an escape, a character JSON must escape, text that is not UTF-8),
+// which json.Unmarshal then reads; FuzzTextScan holds the two to the same result.
+func parsePlainText(b []byte) (t Text, ok bool) {
+	i := 0
+	space := func() {
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+			i++
+		}
+	}
+	str := func() (string, bool) {
+		if i >= len(b) || b[i] != '"' {
+			return "", false
+		}
+		start := i + 1
+		for j := start; j < len(b); j++ {
+			switch c := b[j]; {
+			case c == '"':
+				i = j + 1
+				s := string(b[start:j])
+				return s, utf8.ValidString(s)
+			case c == '\\' || c < 0x20:
+				return "", false
+			}
+		}
+		return "", false
+	}
+	space()
+	if i >= len(b) || b[i] != '{' {
+		return nil, false
+	}
+	i++
+	t = Text{}
+	space()
+	if i < len(b) && b[i] == '}' {
+		i++
+		space()
+		return t, i == len(b)
+	}
+	for {
+		space()
+		k, ok := str()
+		if !ok {
+			return nil, false
+		}
+		space()
+		if i >= len(b) || b[i] != ':' {
+			return nil, false
+		}
+		i++
+		space()
+		v, ok := str()
+		if !ok {
+			return nil, false
+		}
+		t[k] = v
+		space()
+		if i >= len(b) {
+			return nil, false
+		}
+		switch b[i] {
+		case ',':
+			i++
+		case '}':
+			i++
+			space()
+			return t, i == len(b)
+		default:
+			return nil, false
+		}
+	}
 }

@@ -7,8 +7,11 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/utsyn/utsyn"
@@ -146,16 +149,19 @@ func (v *view) Date(d utsyn.Date) string {
 }
 
 // Span shows an engagement's dates.
-func (v *view) Span(e *Engagement) string {
+func (v *view) Span(e *Engagement) string { return v.span(e, v.Date) }
+
+// span shows an engagement's dates, each written by date.
+func (v *view) span(e *Engagement, date func(utsyn.Date) string) string {
 	switch {
 	case e.Start.IsZero() && e.End.IsZero():
 		return ""
 	case e.End.IsZero():
-		return v.T("period.from", "from", v.Date(e.Start))
+		return v.T("period.from", "from", date(e.Start))
 	case e.Start.IsZero():
-		return v.T("period.to", "to", v.Date(e.End))
+		return v.T("period.to", "to", date(e.End))
 	}
-	return v.Date(e.Start) + "–" + v.Date(e.End)
+	return date(e.Start) + "–" + date(e.End)
 }
 
 // Made is when the report was made, in Norwegian time.
@@ -309,31 +315,109 @@ func (v *view) FigMore(key string, n int) template.HTML {
 	return v.figure(key, v.T("report.more", "count", v.Int(n)))
 }
 
-// EngagementRow is an engagement's row in the administrative form's table. It is written here,
-// not in the template, as the table can have tens of thousands of rows.
-func (v *view) EngagementRow(e *Engagement) template.HTML {
-	var b strings.Builder
-	esc := template.HTMLEscapeString
+// EngagementRows are the rows of the administrative form's table, in parts to be written one
+// after the other. They are written here, not in the template, as the table can have tens of
+// thousands of rows, and in as many parts at once as there are processors: at 34,000 rows
+// writing them was a third of the report's time.
+func (v *view) EngagementRows(es []*Engagement) []template.HTML {
+	if len(es) == 0 {
+		return nil
+	}
+	parts := make([]template.HTML, min(runtime.GOMAXPROCS(0), max(1, len(es)/1000)))
+	size := (len(es) + len(parts) - 1) / len(parts)
+	words := v.rowWords()
+	var wg sync.WaitGroup
+	for i, chunk := range slices.Collect(slices.Chunk(es, size)) {
+		wg.Go(func() {
+			var b strings.Builder
+			b.Grow(len(chunk) * 512)
+			dates := map[utsyn.Date]string{} // many engagements share a start or an end
+			for _, e := range chunk {
+				v.writeEngagementRow(&b, e, words, dates)
+			}
+			parts[i] = template.HTML(b.String())
+		})
+	}
+	wg.Wait()
+	return parts
+}
+
+// rowWords are the words and tags every row of the table repeats, made once for the table.
+type rowWords struct {
+	kind, status, money map[string]string
+	tag                 map[string]template.HTML
+}
+
+func (v *view) rowWords() rowWords {
+	w := rowWords{kind: map[string]string{}, status: map[string]string{}, money: map[string]string{}, tag: map[string]template.HTML{}}
+	for _, k := range utsyn.EngagementKinds {
+		w.kind[k] = v.Kind(k)
+	}
+	for _, s := range utsyn.EngagementStatuses {
+		w.status[s] = v.EStatus(s)
+	}
+	for _, k := range utsyn.MoneyKinds {
+		w.money[k] = v.MoneyKind(k)
+	}
+	for _, s := range append(slices.Clone(FollowUpStatuses), NoStatus) {
+		w.tag[s] = v.Status(s)
+	}
+	return w
+}
+
+// word returns the word for key from words, or makes it with f when it is not there.
+func word[T any](words map[string]T, key string, f func(string) T) T {
+	if w, ok := words[key]; ok {
+		return w
+	}
+	return f(key)
+}
+
+// writeEngagementRow writes an engagement's row in the administrative form's table.
+func (v *view) writeEngagementRow(b *strings.Builder, e *Engagement, words rowWords, dates map[utsyn.Date]string) {
+	date := func(d utsyn.Date) string {
+		s, ok := dates[d]
+		if !ok {
+			s = v.Date(d)
+			dates[d] = s
+		}
+		return s
+	}
+	esc := func(s string) { template.HTMLEscape(b, []byte(s)) }
 	b.WriteString(`<tr><th scope="row">`)
 	b.WriteString(string(v.EngagementLink(e)))
 	if len(e.Codes) > 0 {
-		b.WriteString(` <span class="muted">(` + esc(strings.Join(e.Codes, ", ")) + `)</span>`)
+		b.WriteString(` <span class="muted">(`)
+		esc(strings.Join(e.Codes, ", "))
+		b.WriteString(`)</span>`)
 	}
-	b.WriteString(`</th><td>` + esc(v.Kind(e.Kind)) + `</td><td>` + esc(v.EStatus(e.Status)) + `</td><td>`)
+	b.WriteString(`</th><td>`)
+	esc(word(words.kind, e.Kind, v.Kind))
+	b.WriteString(`</td><td>`)
+	esc(word(words.status, e.Status, v.EStatus))
+	b.WriteString(`</td><td>`)
 	if e.Latest != nil {
-		b.WriteString(string(v.Status(e.Latest.Status)) + ` <span class="muted">` + esc(v.Date(e.Latest.Date)) + `</span>`)
+		b.WriteString(string(word(words.tag, e.Latest.Status, v.Status)))
+		b.WriteString(` <span class="muted">`)
+		esc(date(e.Latest.Date))
+		b.WriteString(`</span>`)
 	} else {
-		b.WriteString(string(v.Status(NoStatus)))
+		b.WriteString(string(words.tag[NoStatus]))
 	}
-	b.WriteString(`</td><td>` + esc(v.Span(e)) + `</td><td>`)
+	b.WriteString(`</td><td>`)
+	esc(v.span(e, date))
+	b.WriteString(`</td><td>`)
 	for i, m := range e.Money {
 		if i > 0 {
 			b.WriteString(`<br>`)
 		}
-		b.WriteString(esc(fmt.Sprintf("%d %s: %s", m.Year, v.MoneyKind(m.Kind), v.Amount(m.Amount))))
+		b.WriteString(strconv.Itoa(m.Year))
+		b.WriteByte(' ')
+		esc(word(words.money, m.Kind, v.MoneyKind))
+		b.WriteString(": ")
+		esc(v.Amount(m.Amount))
 	}
-	b.WriteString(`</td></tr>`)
-	return template.HTML(b.String())
+	b.WriteString("</td></tr>\n")
 }
 
 // DecisionMore says that more of a kind need a decision than the report names, linked to them.

@@ -326,6 +326,18 @@ func TestReportOfTheFixture(t *testing.T) {
 		if !slices.Equal(kinds, []string{"renewal", "off_track"}) {
 			t.Errorf("decisions about C and H: %v, want renewal and off_track", kinds)
 		}
+		// The administrative form reads the renewal dates with every engagement's details, not
+		// by a query of its own: it must find the same decisions.
+		admin := build(t, db, f, report.Options{Form: report.Administrative})
+		var adminKinds []string
+		for _, dc := range admin.Decisions {
+			if dc.Engagement != nil && (dc.Engagement.ID == f.e[membershipC].ID || dc.Engagement.ID == f.e[secretH].ID) {
+				adminKinds = append(adminKinds, dc.Kind)
+			}
+		}
+		if !slices.Equal(adminKinds, kinds) {
+			t.Errorf("administrative form's decisions about C and H: %v, want %v as in the political", adminKinds, kinds)
+		}
 		if r.Engagement(f.e[secretH].ID).Latest.Narrative != "Hemmelig forsinkelse." {
 			t.Errorf("H's status at the period's end: %+v", r.Engagement(f.e[secretH].ID).Latest)
 		}

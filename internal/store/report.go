@@ -219,7 +219,7 @@ func (db *DB) ReportData(ctx context.Context, q ReportQuery) (*ReportData, error
 			data.Updates, err = db.latestUpdates(ctx, q.OrgID, q.To)
 			return err
 		})
-		if !q.RenewalsUntil.IsZero() {
+		if !q.RenewalsUntil.IsZero() && !q.Details { // the details carry every renewal date
 			queries = append(queries, func() error {
 				rargs := append(slices.Clone(args), q.RenewalsUntil.String())
 				return eachRow(ctx, db.reads(), func(rows *sql.Rows) error {
