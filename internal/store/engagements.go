@@ -415,11 +415,15 @@ func (tx *Tx) DeleteEngagement(ctx context.Context, orgID, id int64, version int
 }
 
 const engagementColumns = `e.id, e.org_id, e.kind, e.title, e.acronym, e.description, e.status, e.start_date, e.end_date,
-	e.unit, coalesce(e.responsible_id, 0), coalesce(u.name, u.email, ''), coalesce(e.role_term_id, 0), coalesce(e.form_term_id, 0),
+	e.unit, coalesce(e.responsible_id, 0), coalesce((SELECT coalesce(u.name, u.email) FROM users u WHERE u.id = e.responsible_id), ''),
+	coalesce(e.role_term_id, 0), coalesce(e.form_term_id, 0),
 	e.programme, e.call_ref, e.public, e.example, e.tags, e.sdgs, e.links, e.fee_minor, e.fee_currency, e.decision_body,
 	e.decision_date, e.decision_case, e.renewal_date, e.seats, e.reviews, e.version, e.created_at, e.updated_at`
 
-const engagementFrom = ` FROM engagements e LEFT JOIN users u ON u.id = e.responsible_id`
+// engagementFrom names the table alone, the responsible person's name read by a subquery of the
+// columns: with a join to users, SQLite's planner chose the index of a status filter and sorted
+// its rows rather than walk the list's order (a list of one status at 100,000: 85 ms, not 5).
+const engagementFrom = ` FROM engagements e`
 
 func scanEngagement(row interface{ Scan(...any) error }) (*utsyn.Engagement, error) {
 	e := &utsyn.Engagement{}

@@ -6,3 +6,7 @@
 DROP INDEX engagements_report;
 CREATE INDEX engagements_report ON engagements (org_id, status, start_date, end_date, kind, public, title_sort, id,
     title, acronym, unit, responsible_id, renewal_date);
+
+-- The planner needs the new index's statistics: without them it took the index for the
+-- register's searched list too, and a searched page went from 14 to 50 ms (p50, 100,000).
+ANALYZE engagements;
