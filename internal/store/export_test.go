@@ -3,3 +3,7 @@ package store
 // SmallSet lets the tests move the line between a set filter read whole and one checked row
 // by row.
 var SmallSet = &smallSet
+
+// FewMatches lets the tests move the line between a search whose matches SQLite looks up one
+// by one and one it checks along the list's order.
+var FewMatches = &fewMatches

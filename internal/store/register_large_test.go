@@ -137,6 +137,41 @@ func TestListLargeRegister(t *testing.T) {
 				}
 			}
 		}
+
+		// A search finds the same pages, in the same order, whether its matches are looked up
+		// one by one (few) or checked along the list's order (many; on SQLite).
+		wasFew := *store.FewMatches
+		defer func() { *store.FewMatches = wasFew }()
+		for _, q := range []string{"havvind", "nettverk", "offshore wind"} {
+			for _, sort := range []string{"updated", "title", "start"} {
+				var pages [2][]int64
+				var totals [2]int
+				for i, few := range []int{1 << 30, 0} {
+					*store.FewMatches = few
+					f := store.EngagementFilter{OrgID: org.ID, Query: q, Sort: sort, Limit: 40, Count: true}
+					for first := true; ; first = false {
+						page, err := db.ListEngagements(ctx, f)
+						if err != nil {
+							t.Fatalf("search %q by %s: %v", q, sort, err)
+						}
+						if first {
+							totals[i] = page.Total
+						}
+						for _, e := range page.Items {
+							pages[i] = append(pages[i], e.ID)
+						}
+						if page.Next == "" {
+							break
+						}
+						f.After = page.Next
+					}
+				}
+				if len(pages[0]) == 0 || !slices.Equal(pages[0], pages[1]) || totals[0] != totals[1] {
+					t.Errorf("search %q by %s: %d matches (count %d) looked up, %d (count %d) along the order", q, sort,
+						len(pages[0]), totals[0], len(pages[1]), totals[1])
+				}
+			}
+		}
 	})
 }
 

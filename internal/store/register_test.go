@@ -258,6 +258,20 @@ func TestListEngagements(t *testing.T) {
 				t.Errorf("by title: %q … %q", titles[0], titles[29])
 			}
 		}
+		// A count is kept while the register stays as it was: a change shows in the next one.
+		err = db.UpdateAs(ctx, &utsyn.Principal{Label: "test"}, func(tx *store.Tx) error {
+			return tx.CreateEngagement(ctx, &utsyn.Engagement{OrgID: org.ID, Kind: utsyn.KindMembership, Status: utsyn.StatusActive,
+				Title: utsyn.NewText("Nordsjøkommisjonen 30", "")})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := count(store.EngagementFilter{Kinds: []string{utsyn.KindMembership}}); got != 11 {
+			t.Errorf("memberships after one more: %d, want 11", got)
+		}
+		if got := count(store.EngagementFilter{Query: "Nordsjøkommisjonen"}); got != 11 {
+			t.Errorf("search after one more: %d, want 11", got)
+		}
 		if _, err := db.ListEngagements(ctx, store.EngagementFilter{OrgID: org.ID, After: "not-a-cursor"}); utsyn.ErrorCode(err) != utsyn.EINVALID {
 			t.Errorf("a bad cursor: %v", err)
 		}

@@ -31,6 +31,7 @@ type DB struct {
 	// than running the small ones a page needs.
 	stmts  sync.Map // string → *sql.Stmt
 	cached atomic.Int64
+	counts countCache // the register list's counts (ListEngagements)
 }
 
 // Open opens the database that dsn names: a postgres:// (or postgresql://) URL, or the path

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/utsyn/utsyn"
 	"github.com/utsyn/utsyn/internal/i18n"
@@ -414,7 +416,50 @@ type registerChoices struct {
 	inUse        *store.RegisterChoices
 }
 
+// registerChoices returns the organisation's choices, read again when its records changed
+// (store.ChangeStamp) or are older than choicesMaxAge: every page of the register's list
+// offers them, and reading them (the strategies' trees, the vocabularies, the people, what is
+// in use) was a tenth of a list page's time at 100,000 engagements. The choices are shared by
+// the requests and never changed after they are read.
 func (s *Server) registerChoices(ctx context.Context, orgID int64) (*registerChoices, error) {
+	stamp, err := s.db.ChangeStamp(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	s.choices.mu.Lock()
+	e, ok := s.choices.entries[orgID]
+	s.choices.mu.Unlock()
+	if ok && e.stamp == stamp && s.now().Sub(e.read) < choicesMaxAge {
+		return e.choices, nil
+	}
+	read := s.now()
+	c, err := s.readRegisterChoices(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	s.choices.mu.Lock()
+	s.choices.entries[orgID] = choicesEntry{stamp: stamp, read: read, choices: c}
+	s.choices.mu.Unlock()
+	return c, nil
+}
+
+// choicesCache keeps each organisation's register choices (Server.registerChoices).
+type choicesCache struct {
+	mu      sync.Mutex
+	entries map[int64]choicesEntry
+}
+
+type choicesEntry struct {
+	stamp   string
+	read    time.Time
+	choices *registerChoices
+}
+
+// choicesMaxAge bounds how long choices are kept even when the stamp stays: on PostgreSQL a
+// transaction can commit an event older than the newest one seen, which the stamp would miss.
+const choicesMaxAge = time.Minute
+
+func (s *Server) readRegisterChoices(ctx context.Context, orgID int64) (*registerChoices, error) {
 	c := &registerChoices{}
 	strategies, err := s.db.ListStrategies(ctx, store.StrategyFilter{OrgID: orgID})
 	if err != nil {

@@ -52,13 +52,14 @@ type Server struct {
 	static    fs.FS
 	assetHash string // content hash of the static files, so their URLs change with them
 	work      workCache
+	choices   choicesCache
 }
 
 // New returns the handler for every route, with its middleware. Templates are parsed here,
 // so a broken template stops the server at start-up, not on a reader's request.
 func New(c Config) (http.Handler, error) {
 	s := &Server{db: c.DB, cat: c.Catalog, log: c.Log, version: c.Version, now: c.Now, publicURL: c.PublicURL,
-		work: workCache{entries: map[int64]*workEntry{}}}
+		work: workCache{entries: map[int64]*workEntry{}}, choices: choicesCache{entries: map[int64]choicesEntry{}}}
 	if s.now == nil {
 		s.now = time.Now
 	}
