@@ -442,3 +442,45 @@ func TestCache(t *testing.T) {
 		}
 	})
 }
+
+// A report that was slow to build is not built again while the reader waits: after a change
+// the reader gets it as it was, said to be stale, and the new one comes from the background.
+func TestCacheStale(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		c := report.NewCache(2)
+		report.SetSlowBuild(c, 0) // every build counts as slow
+		o := report.Options{Org: f.org, Period: year2040}
+		first, stale, err := c.Get(ctx, db, o)
+		if err != nil || stale {
+			t.Fatalf("first: stale %v, %v", stale, err)
+		}
+		if err := db.UpdateAs(ctx, &utsyn.Principal{Label: "test"}, func(tx *store.Tx) error {
+			return tx.SetExchangeRate(ctx, f.org.ID, utsyn.ExchangeRate{Year: 2040, Currency: "EUR", NOK: 11})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		old, stale, err := c.Get(ctx, db, o)
+		if err != nil || old != first || !stale {
+			t.Fatalf("after a change: the same report %v, stale %v, %v; want the old one, stale", old == first, stale, err)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			r, stale, err := c.Get(ctx, db, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r != first {
+				if stale || !r.Total.Figures.External.Complete {
+					t.Errorf("the new report: stale %v, complete %v", stale, r.Total.Figures.External.Complete)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("no new report after 20 s")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
+}

@@ -104,6 +104,7 @@ type reportPage struct {
 	Published *store.PublishedReport
 	Public    string // the published report's address
 	Notice    string
+	Stale     string // says that the records have changed since the report was made, when they have
 }
 
 // FormName names the report's form.
@@ -147,11 +148,14 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request, p *page, q r
 		s.render(w, r, "report-page", http.StatusUnprocessableEntity, rp)
 		return nil
 	}
-	rep, err := reportCache.Build(ctx, s.db, report.Options{Org: p.Org, Period: q.Period, Form: q.Form, Now: s.now()})
+	rep, stale, err := reportCache.Get(ctx, s.db, report.Options{Org: p.Org, Period: q.Period, Form: q.Form, Now: s.now()})
 	if err != nil {
 		return err
 	}
 	rp.Report = rep
+	if stale {
+		rp.Stale = p.T("report.page.stale", "time", formatTime(p.Lang, rep.Generated))
+	}
 	rp.Heading = rep.Title(p.Lang, p.cat)
 	rp.Title = rp.Heading + " – " + p.T("report.form."+string(q.Form))
 	rp.Crumbs[len(rp.Crumbs)-1].Label = rp.Heading
