@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -39,9 +40,14 @@ func main() {
 const usage = `utsyn-load: measure a running Utsyn server's register pages under load.
 
 Usage:
-  utsyn-load [--url http://127.0.0.1:8080] [--org SLUG] [--clients 16] [--requests 2000]
-             [--duration 60s] [--scenarios list,search,api-list,api-search]
+  utsyn-load [--url http://127.0.0.1:8080] [--org SLUG] [--clients 16] [--think 0s]
+             [--requests 2000] [--duration 60s] [--scenarios list,search,api-list,api-search]
              [--email EMAIL --password-stdin]
+
+Each client asks for the next page as soon as the last is answered, or with --think after a
+pause as a person reading would make: random, of that length on average. Without pauses the
+server is kept busy and the figures say what it answers at its limit; with them, how fast it
+answers that many people at once.
 
 The register's list page (/nb/ORG/engasjementer/) is for signed-in readers: give --email and
 the password on standard input (or in UTSYN_LOAD_PASSWORD). The API scenarios ask with the
@@ -63,6 +69,7 @@ type config struct {
 	clients   int
 	requests  int
 	duration  time.Duration
+	think     time.Duration // a client's pause between requests, on average
 	scenarios []string
 	email     string
 	password  string
@@ -94,6 +101,7 @@ func parse(args []string, getenv func(string) string, stdin io.Reader, stderr io
 	fs.IntVar(&c.clients, "clients", 16, "clients asking at once")
 	fs.IntVar(&c.requests, "requests", 2000, "requests per scenario, at most")
 	fs.DurationVar(&c.duration, "duration", 60*time.Second, "time per scenario, at most")
+	fs.DurationVar(&c.think, "think", 0, "each client's pause between requests, on average (random, exponential)")
 	scenarios := fs.String("scenarios", "list,search,api-list,api-search", "the scenarios to run, in order")
 	fs.StringVar(&c.email, "email", "", "sign in as this reader for the list page")
 	passwordStdin := fs.Bool("password-stdin", false, "read the password from standard input")
@@ -111,8 +119,9 @@ func parse(args []string, getenv func(string) string, stdin io.Reader, stderr io
 		return nil, err
 	}
 	c.base = u
-	if c.clients < 1 || c.clients > 256 || c.requests < 1 || c.requests > 1_000_000 || c.duration <= 0 || c.duration > time.Hour {
-		return nil, errors.New("--clients takes 1 to 256, --requests 1 to 1,000,000, --duration up to an hour")
+	if c.clients < 1 || c.clients > 256 || c.requests < 1 || c.requests > 1_000_000 || c.duration <= 0 || c.duration > time.Hour ||
+		c.think < 0 || c.think > time.Minute {
+		return nil, errors.New("--clients takes 1 to 256, --requests 1 to 1,000,000, --duration up to an hour, --think up to a minute")
 	}
 	for _, s := range strings.Split(*scenarios, ",") {
 		s = strings.TrimSpace(s)
@@ -224,7 +233,7 @@ func load(ctx context.Context, c *config, stdout, stderr io.Writer) error {
 			failed = append(failed, name)
 			continue
 		}
-		fmt.Fprintf(stderr, "utsyn-load: %s: %d clients, up to %d requests or %s\n", name, c.clients, c.requests, c.duration)
+		fmt.Fprintf(stderr, "utsyn-load: %s: %d clients (pausing %s on average), up to %d requests or %s\n", name, c.clients, c.think, c.requests, c.duration)
 		samples, errs, elapsed := measure(ctx, client, c, path)
 		if len(samples) == 0 {
 			fmt.Fprintf(stderr, "utsyn-load: %s: no request was answered (%d errors)\n", name, errs)
@@ -261,6 +270,13 @@ func measure(ctx context.Context, client *http.Client, c *config, path func(stri
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
+				if c.think > 0 {
+					select {
+					case <-time.After(time.Duration(rand.ExpFloat64() * float64(c.think))):
+					case <-ctx.Done():
+						return
+					}
+				}
 				i := int(next.Add(1)) - 1
 				if i >= c.requests {
 					return

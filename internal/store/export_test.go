@@ -7,3 +7,6 @@ var SmallSet = &smallSet
 // FewMatches lets the tests move the line between a search whose matches SQLite looks up one
 // by one and one it checks along the list's order.
 var FewMatches = &fewMatches
+
+// KeepCounts lets the benchmarks measure a list whose count is not known yet.
+var KeepCounts = &keepCounts

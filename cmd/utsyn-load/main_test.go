@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// The load generator asks for the scenario's pages, with pauses when told, and reports what it
+// measured, the server's own time included.
+func TestLoad(t *testing.T) {
+	var asked atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/api/v1/organisations/x/engagements") {
+			http.NotFound(w, r)
+			return
+		}
+		asked.Add(1)
+		w.Header().Set("Server-Timing", "app;dur=1.50")
+		w.Write([]byte(`{"items":[]}`))
+	}))
+	defer srv.Close()
+
+	for _, think := range []string{"0s", "2ms"} {
+		asked.Store(0)
+		var out, errs strings.Builder
+		code := run(context.Background(), []string{"--url", srv.URL, "--org", "x", "--clients", "3", "--think", think,
+			"--requests", "30", "--scenarios", "api-list"}, func(string) string { return "" }, strings.NewReader(""), &out, &errs)
+		if code != 0 {
+			t.Fatalf("think %s: exit %d: %s", think, code, errs.String())
+		}
+		// The warm-up asks each distinct request once, then the 30 measured.
+		if n := asked.Load(); n < 30 || n > 40 {
+			t.Errorf("think %s: %d requests, want 30 and the warm-up", think, n)
+		}
+		fields := strings.Fields(strings.Split(out.String(), "\n")[1])
+		if len(fields) != 9 || fields[0] != "api-list" || fields[1] != "30" || fields[2] != "0" || fields[8] != "1.5" {
+			t.Errorf("think %s: report\n%s", think, out.String())
+		}
+	}
+
+	var errs strings.Builder
+	if code := run(context.Background(), []string{"--url", srv.URL, "--think", "-1s"}, func(string) string { return "" },
+		strings.NewReader(""), &strings.Builder{}, &errs); code != 2 || !strings.Contains(errs.String(), "--think") {
+		t.Errorf("a negative pause: exit %d, %q", code, errs.String())
+	}
+}
