@@ -529,9 +529,16 @@ func assemble(o Options, s *utsyn.Strategy, tree *utsyn.Tree, data *store.Report
 		byPriority[p.ID] = t
 		tallies = append(tallies, t)
 	}
+	// The total in one pass, the priorities and the rest in another, at once: a tally only
+	// reads the engagements, and at 34,000 adding up was a fifth of a report's time.
 	var other *tally
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for _, e := range r.Engagements {
+			total.add(r, e)
+		}
+	})
 	for _, e := range r.Engagements {
-		total.add(r, e)
 		for _, p := range e.Priorities {
 			byPriority[p].add(r, e)
 		}
@@ -542,6 +549,7 @@ func assemble(o Options, s *utsyn.Strategy, tree *utsyn.Tree, data *store.Report
 			other.add(r, e)
 		}
 	}
+	wg.Wait()
 	r.Total = r.finish(total, followed, rates)
 	for i, t := range tallies {
 		var under []*Element
@@ -633,17 +641,17 @@ func (t *tally) add(r *Report, e *Engagement) {
 			t.ownLines.lines = append(t.ownLines.lines, m.ID)
 		}
 		k := moneyKey{m.Year, m.Kind, m.Amount.Currency}
-		row := t.rows[k]
+		row, rec := t.rows[k], t.rowRecords[k]
 		if row == nil {
 			row = &MoneyRow{Key: fmt.Sprintf("%s.money.%d.%s.%s", s.Key, m.Year, m.Kind, m.Amount.Currency), Year: m.Year, Kind: m.Kind,
 				Amount: utsyn.Money{Currency: m.Amount.Currency}, NOK: utsyn.Money{Currency: "NOK"}, Converted: true}
-			t.rows[k] = row
-			t.rowRecords[k] = &records{}
+			rec = &records{}
+			t.rows[k], t.rowRecords[k] = row, rec
 		}
 		row.Amount.Minor += m.Amount.Minor
 		row.NOK.Minor += m.NOK.Minor
 		row.Converted = row.Converted && m.Converted
-		t.rowRecords[k].lines = append(t.rowRecords[k].lines, m.ID)
+		rec.lines = append(rec.lines, m.ID)
 	}
 }
 
