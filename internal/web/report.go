@@ -2,13 +2,16 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/utsyn/utsyn"
 	"github.com/utsyn/utsyn/internal/i18n"
@@ -37,6 +40,38 @@ var reportPDFSlots = make(chan struct{}, 2)
 // are one report asked for again and again. Its place is the Server (web.go); it is kept here
 // with the PDF slots until the Server has a field for them.
 var reportCache = report.NewCache(8)
+
+// WarmReports builds this year's and last year's annual reports, both forms, of every
+// organisation whose register is larger than the list counts (store.CountLimit), one after the
+// other, so that their first reader does not wait for them: at 34,000 engagements a report takes
+// half a second or more to build, and is then kept by reportCache, which builds it again in the
+// background when the register changes. The server runs it once, after it starts.
+func WarmReports(ctx context.Context, db *store.DB, now time.Time, log *slog.Logger) {
+	orgs, err := db.ListOrganisations(ctx)
+	if err != nil {
+		log.Warn("preparing the annual reports", "error", err)
+		return
+	}
+	year := now.In(oslo).Year()
+	for _, org := range orgs {
+		page, err := db.ListEngagements(ctx, store.EngagementFilter{OrgID: org.ID, Limit: 1, Count: true})
+		if err != nil || !page.More {
+			continue
+		}
+		started := time.Now()
+		for _, y := range []int{year, year - 1} {
+			for _, form := range []report.Form{report.Political, report.Administrative} {
+				if _, err := reportCache.Build(ctx, db, report.Options{Org: org, Period: report.YearPeriod(y), Form: form, Now: now}); err != nil {
+					if ctx.Err() == nil {
+						log.Warn("preparing an annual report", "organisation", org.Slug, "year", y, "form", form, "error", err)
+					}
+					return
+				}
+			}
+		}
+		log.Info("prepared the annual reports", "organisation", org.Slug, "years", []int{year - 1, year}, "took", time.Since(started).Round(time.Millisecond).String())
+	}
+}
 
 // StyleSheet returns the site's style sheet, whose print rules lay a report out on A4: for a
 // report written to a file or printed to PDF outside the web server.
