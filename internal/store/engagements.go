@@ -532,6 +532,36 @@ func fillEngagements(ctx context.Context, q queryer, es []*utsyn.Engagement) err
 	return nil
 }
 
+// fillPartnerNames adds the partners to engagements, each with its role and its actor's id,
+// name and country only (EngagementFilter.Brief), in the order fillEngagements gives them.
+func fillPartnerNames(ctx context.Context, q queryer, es []*utsyn.Engagement) error {
+	if len(es) == 0 {
+		return nil
+	}
+	byID := map[int64]*utsyn.Engagement{}
+	ids := make([]string, 0, len(es))
+	for _, e := range es {
+		byID[e.ID] = e
+		ids = append(ids, fmt.Sprint(e.ID))
+	}
+	err := eachRow(ctx, q, func(r *sql.Rows) error {
+		var id int64
+		p := utsyn.Partner{Actor: &utsyn.Actor{}}
+		if err := r.Scan(&id, &p.Role, &p.Actor.ID, &p.Actor.Name, &p.Actor.Country); err != nil {
+			return err
+		}
+		p.ActorID = p.Actor.ID
+		byID[id].Partners = append(byID[id].Partners, p)
+		return nil
+	}, `SELECT ep.engagement_id, ep.role, a.id, a.name, a.country
+		FROM engagement_partners ep CROSS JOIN actors a WHERE a.id = ep.actor_id AND ep.engagement_id IN (`+strings.Join(ids, ",")+`)
+		ORDER BY CASE ep.role WHEN 'lead' THEN 0 ELSE 1 END, a.name_key`)
+	if err != nil {
+		return fmt.Errorf("engagement partners: %w", err)
+	}
+	return nil
+}
+
 // StatusHistory returns an engagement's status changes, oldest first.
 func (db *DB) StatusHistory(ctx context.Context, engagementID int64) ([]utsyn.StatusChange, error) {
 	var out []utsyn.StatusChange

@@ -31,6 +31,10 @@ type EngagementFilter struct {
 	After       string // the cursor of the page before
 	Limit       int    // at most 200; 50 when zero
 	Count       bool   // also count the matches, up to CountLimit
+	// Brief reads the page's engagements with their partners' names, roles and countries only,
+	// not their strategy links, external ids or the partners' other facts: what the register's
+	// list page shows, and two queries of three less a page.
+	Brief bool
 }
 
 // fewMatches is how many matches of a search SQLite looks up one by one; with more, the list
@@ -270,7 +274,11 @@ func (db *DB) ListEngagements(ctx context.Context, f EngagementFilter) (*Engagem
 		last := page.Items[limit-1]
 		page.Next = encodeCursor(cursor{Value: value(last), ID: last.ID})
 	}
-	if err := fillEngagements(ctx, db.reads(), page.Items); err != nil {
+	fill := fillEngagements
+	if f.Brief {
+		fill = fillPartnerNames
+	}
+	if err := fill(ctx, db.reads(), page.Items); err != nil {
 		return nil, err
 	}
 	return page, nil
@@ -313,7 +321,7 @@ func (c *countCache) get(ctx context.Context, db *DB, f EngagementFilter, count 
 	if err != nil {
 		return 0, err
 	}
-	f.After, f.Sort, f.Limit = "", "", 0
+	f.After, f.Sort, f.Limit, f.Brief = "", "", 0, false
 	key := countKey{filter: fmt.Sprintf("%+v", f), stamp: stamp}
 	now := db.now()
 	c.mu.Lock()

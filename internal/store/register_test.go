@@ -258,6 +258,26 @@ func TestListEngagements(t *testing.T) {
 				t.Errorf("by title: %q … %q", titles[0], titles[29])
 			}
 		}
+		// A brief list has the partners' names, in the same order, and no more.
+		full, err := db.ListEngagements(ctx, store.EngagementFilter{OrgID: org.ID, Country: "NL"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		brief, err := db.ListEngagements(ctx, store.EngagementFilter{OrgID: org.ID, Country: "NL", Brief: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(brief.Items) != 10 || len(brief.Items) != len(full.Items) {
+			t.Fatalf("brief: %d engagements, full: %d, want 10", len(brief.Items), len(full.Items))
+		}
+		for i, e := range brief.Items {
+			f := full.Items[i]
+			if e.ID != f.ID || len(e.Partners) != 1 || e.Partners[0].Actor.Name != "Provincie Zuid-Holland" || e.Partners[0].Actor.Country != "NL" ||
+				e.Partners[0].Role != f.Partners[0].Role || len(e.Elements) != 0 || len(f.Elements) == 0 {
+				t.Errorf("brief %d: %+v, elements %d (full: %d)", i, e.Partners, len(e.Elements), len(f.Elements))
+			}
+		}
+
 		// A count is kept while the register stays as it was: a change shows in the next one.
 		err = db.UpdateAs(ctx, &utsyn.Principal{Label: "test"}, func(tx *store.Tx) error {
 			return tx.CreateEngagement(ctx, &utsyn.Engagement{OrgID: org.ID, Kind: utsyn.KindMembership, Status: utsyn.StatusActive,
