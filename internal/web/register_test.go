@@ -302,6 +302,10 @@ func TestRegisterProjectFlow(t *testing.T) {
 		}
 		body = get200(t, env.reader, reg+"/?q=hydrogenferjer&land=DE")
 		mustContain(t, "a narrow filter", body, "1 engasjement", "Fjern filteret")
+		// The filter shows what was chosen.
+		body = get200(t, env.reader, reg+"/?type=project&land=DE&element="+id64(priority.ID))
+		mustContain(t, "the filter's choices", body, `<option value="project" selected>`, `<option value="DE" selected>`,
+			`<option value="`+id64(priority.ID)+`" selected>`)
 
 		// One's own engagements.
 		mustContain(t, "the contributor's own list", get200(t, c, reg+"/mine"), `href="`+base+`"`)
