@@ -37,7 +37,9 @@ func (s *Server) api(h apiHandler) http.HandlerFunc {
 }
 
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
-	b, err := json.MarshalIndent(v, "", "  ")
+	// Compact: indenting a page of 50 engagements cost as much as encoding it, and every JSON
+	// tool a reader uses indents it again.
+	b, err := json.Marshal(v)
 	if err != nil {
 		http.Error(w, `{"error":{"code":"internal","message":"internal error"}}`, http.StatusInternalServerError)
 		return
