@@ -40,6 +40,7 @@ const (
 	SSOUnknownUser = "sso.fail.unknown"     // no such user here, and none is made
 	SSOOtherOrg    = "sso.fail.other_org"   // the address belongs to a user of other organisations
 	SSODisabled    = "sso.fail.disabled"    // the organisation has no enabled provider
+	SSOBusy        = "sso.fail.busy"        // too many sign-ins started from one address
 )
 
 // SSOError is a sign-in through a provider that failed. Reason (one of the SSO* keys) is what

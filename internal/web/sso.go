@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/utsyn/utsyn"
@@ -29,10 +30,48 @@ const ssoCookie = "utsyn_sso"
 // for some minutes.
 type sso struct {
 	*Server
-	oidc *auth.OIDC
+	oidc   *auth.OIDC
+	starts startLimit
 }
 
-func (s *Server) newSSO() *sso { return &sso{Server: s, oidc: auth.NewOIDC(nil)} }
+func (s *Server) newSSO() *sso {
+	return &sso{Server: s, oidc: auth.NewOIDC(nil), starts: startLimit{max: ssoStartsPerAddress, window: auth.StateLifetime}}
+}
+
+// ssoStartsPerAddress is how many sign-ins one address may start while their states live.
+// Starting one needs no account and stores a state: without a bound, anyone could fill the
+// table. Behind a proxy every request comes from the proxy (clientIP): make the proxy limit too.
+const ssoStartsPerAddress = 30
+
+// startLimit counts what each address started within a window of time, in memory: a restart
+// forgets it, which costs an attacker one more window.
+type startLimit struct {
+	max    int
+	window time.Duration
+	mu     sync.Mutex
+	seen   map[string]startCount
+}
+
+type startCount struct {
+	since time.Time
+	n     int
+}
+
+// allow counts a start from the address, and reports whether it is within the limit.
+func (l *startLimit) allow(addr string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.seen == nil || len(l.seen) > 100_000 {
+		l.seen = map[string]startCount{} // many addresses at once: start counting again
+	}
+	c := l.seen[addr]
+	if now.Sub(c.since) >= l.window {
+		c = startCount{since: now}
+	}
+	c.n++
+	l.seen[addr] = c
+	return c.n <= l.max
+}
 
 // callbackURL is the address the provider sends the browser back to.
 func (s *Server) callbackURL(r *http.Request) string { return s.absoluteURL(r, "/sso/callback") }
@@ -48,6 +87,9 @@ func (h *sso) start(w http.ResponseWriter, r *http.Request, p *page) error {
 		return h.failed(w, r, p, &auth.SSOError{Reason: auth.SSODisabled})
 	} else if err != nil {
 		return err
+	}
+	if !h.starts.allow(clientIP(r), h.now()) {
+		return h.failed(w, r, p, &auth.SSOError{Reason: auth.SSOBusy})
 	}
 	authURL, st, err := h.oidc.Begin(ctx, cfg, h.callbackURL(r))
 	if err != nil {
@@ -173,6 +215,7 @@ func (h *sso) failed(w http.ResponseWriter, r *http.Request, p *page, err error)
 		auth.SSOUnknownUser: http.StatusForbidden,
 		auth.SSOOtherOrg:    http.StatusForbidden,
 		auth.SSODisabled:    http.StatusNotFound,
+		auth.SSOBusy:        http.StatusTooManyRequests,
 	}[e.Reason]
 	if status == 0 {
 		status = http.StatusInternalServerError

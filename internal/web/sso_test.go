@@ -18,6 +18,7 @@ import (
 	"github.com/utsyn/utsyn/internal/auth"
 	"github.com/utsyn/utsyn/internal/auth/oidctest"
 	"github.com/utsyn/utsyn/internal/store"
+	"github.com/utsyn/utsyn/internal/web"
 )
 
 // ssoBrowser behaves as a browser through a single sign-on: it follows redirects between Utsyn
@@ -489,6 +490,31 @@ func TestSSOSignInPage(t *testing.T) {
 		// A failed password sign-in keeps the buttons.
 		if resp, body := b.post("/nb/logg-inn", url.Values{"email": {"x@example.org"}, "password": {"feil feil feil"}}); resp.StatusCode != 401 || !strings.Contains(body, "Logg inn med "+name) {
 			t.Errorf("after a wrong password: %d without the button", resp.StatusCode)
+		}
+	})
+}
+
+// Starting a sign-in needs no account and stores a state: one address may start only so many
+// while their states live, and the one past the limit is told to wait, with nothing stored.
+func TestSSOStartLimit(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv *httptest.Server, db *store.DB) {
+		ctx := context.Background()
+		p := oidctest.New(t, oidctest.Options{})
+		setupSSO(t, db, p, nil)
+		b := newSSOBrowser(t, srv)
+		b.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		for i := range web.SSOStartsPerAddress {
+			if resp, _ := b.get("/nb/logg-inn/rogaland"); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("start %d: status %d, want 303 to the provider", i+1, resp.StatusCode)
+			}
+		}
+		before, _ := db.Count(ctx, "oidc_states")
+		resp, body := b.get("/nb/logg-inn/rogaland")
+		if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "For mange innlogginger startet") {
+			t.Errorf("start past the limit: status %d, want 429 and the reason", resp.StatusCode)
+		}
+		if after, _ := db.Count(ctx, "oidc_states"); after != before {
+			t.Errorf("states %d after the refused start, %d before", after, before)
 		}
 	})
 }
