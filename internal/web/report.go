@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -32,44 +31,36 @@ const (
 	reportRecordsPerPage = 200
 )
 
-// reportPDFSlots bounds how many PDFs are printed at once: each starts a Chromium.
-var reportPDFSlots = make(chan struct{}, 2)
-
-// reportCache keeps the last reports built, for as long as their organisation's records stay
-// as they were (report.Cache): the page, its PDF and XLSX and the records behind its figures
-// are one report asked for again and again. Its place is the Server (web.go); it is kept here
-// with the PDF slots until the Server has a field for them.
-var reportCache = report.NewCache(8)
-
 // WarmReports builds this year's and last year's annual reports, both forms, of every
 // organisation whose register is larger than the list counts (store.CountLimit), one after the
 // other, so that their first reader does not wait for them: at 34,000 engagements a report takes
-// half a second or more to build, and is then kept by reportCache, which builds it again in the
-// background when the register changes. The server runs it once, after it starts.
-func WarmReports(ctx context.Context, db *store.DB, now time.Time, log *slog.Logger) {
-	orgs, err := db.ListOrganisations(ctx)
+// half a second or more to build, and is then kept by the server's report cache, which builds it
+// again in the background when the register changes. utsyn serve runs it once, after it starts.
+func (s *Server) WarmReports(ctx context.Context) {
+	orgs, err := s.db.ListOrganisations(ctx)
 	if err != nil {
-		log.Warn("preparing the annual reports", "error", err)
+		s.log.Warn("preparing the annual reports", "error", err)
 		return
 	}
+	now := s.now()
 	year := now.In(oslo).Year()
 	for _, org := range orgs {
-		page, err := db.ListEngagements(ctx, store.EngagementFilter{OrgID: org.ID, Limit: 1, Count: true})
+		page, err := s.db.ListEngagements(ctx, store.EngagementFilter{OrgID: org.ID, Limit: 1, Count: true})
 		if err != nil || !page.More {
 			continue
 		}
 		started := time.Now()
 		for _, y := range []int{year, year - 1} {
 			for _, form := range []report.Form{report.Political, report.Administrative} {
-				if _, err := reportCache.Build(ctx, db, report.Options{Org: org, Period: report.YearPeriod(y), Form: form, Now: now}); err != nil {
+				if _, err := s.reports.Build(ctx, s.db, report.Options{Org: org, Period: report.YearPeriod(y), Form: form, Now: now}); err != nil {
 					if ctx.Err() == nil {
-						log.Warn("preparing an annual report", "organisation", org.Slug, "year", y, "form", form, "error", err)
+						s.log.Warn("preparing an annual report", "organisation", org.Slug, "year", y, "form", form, "error", err)
 					}
 					return
 				}
 			}
 		}
-		log.Info("prepared the annual reports", "organisation", org.Slug, "years", []int{year - 1, year}, "took", time.Since(started).Round(time.Millisecond).String())
+		s.log.Info("prepared the annual reports", "organisation", org.Slug, "years", []int{year - 1, year}, "took", time.Since(started).Round(time.Millisecond).String())
 	}
 }
 
@@ -183,7 +174,7 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request, p *page, q r
 		s.render(w, r, "report-page", http.StatusUnprocessableEntity, rp)
 		return nil
 	}
-	rep, stale, err := reportCache.Get(ctx, s.db, report.Options{Org: p.Org, Period: q.Period, Form: q.Form, Now: s.now()})
+	rep, stale, err := s.reports.Get(ctx, s.db, report.Options{Org: p.Org, Period: q.Period, Form: q.Form, Now: s.now()})
 	if err != nil {
 		return err
 	}
@@ -261,7 +252,7 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request, p *page) erro
 		return nil
 	}
 	ctx := r.Context()
-	rep, err := reportCache.Build(ctx, s.db, report.Options{Org: p.Org, Period: q.Period, Form: q.Form, Now: s.now()})
+	rep, err := s.reports.Build(ctx, s.db, report.Options{Org: p.Org, Period: q.Period, Form: q.Form, Now: s.now()})
 	if err != nil {
 		return err
 	}
@@ -284,8 +275,8 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request, p *page) erro
 		return abs(p.Href(p.Org.Slug, "rapport", "grunnlag")) + "?" + v.Encode()
 	}
 	select {
-	case reportPDFSlots <- struct{}{}:
-		defer func() { <-reportPDFSlots }()
+	case s.pdfSlots <- struct{}{}:
+		defer func() { <-s.pdfSlots }()
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -312,7 +303,7 @@ func (s *Server) reportXLSX(w http.ResponseWriter, r *http.Request, p *page) err
 		return s.showReport(w, r, p, q, f, "")
 	}
 	ctx := r.Context()
-	rep, err := reportCache.Build(ctx, s.db, report.Options{Org: p.Org, Period: q.Period, Form: q.Form, Now: s.now()})
+	rep, err := s.reports.Build(ctx, s.db, report.Options{Org: p.Org, Period: q.Period, Form: q.Form, Now: s.now()})
 	if err != nil {
 		return err
 	}
@@ -396,7 +387,7 @@ func (s *Server) reportRecords(w http.ResponseWriter, r *http.Request, p *page) 
 	if f.Failed() {
 		return s.showReport(w, r, p, q, f, "")
 	}
-	rep, err := reportCache.Build(r.Context(), s.db, report.Options{Org: p.Org, Period: q.Period, Form: q.Form, Now: s.now()})
+	rep, err := s.reports.Build(r.Context(), s.db, report.Options{Org: p.Org, Period: q.Period, Form: q.Form, Now: s.now()})
 	if err != nil {
 		return err
 	}
@@ -581,7 +572,7 @@ func (s *Server) findPublished(r *http.Request, p *page) (*store.PublishedReport
 	if err != nil {
 		return nil, nil, err
 	}
-	rep, err := reportCache.Build(ctx, s.db, report.Options{Org: p.Org, Period: report.Period{From: pr.From, To: pr.To},
+	rep, err := s.reports.Build(ctx, s.db, report.Options{Org: p.Org, Period: report.Period{From: pr.From, To: pr.To},
 		Form: report.Political, Public: true, Now: s.now()})
 	return pr, rep, err
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/utsyn/utsyn/internal/demo"
+	"github.com/utsyn/utsyn/internal/i18n"
 	"github.com/utsyn/utsyn/internal/report"
 	"github.com/utsyn/utsyn/internal/store/storetest"
 )
@@ -24,9 +25,17 @@ func TestWarmReports(t *testing.T) {
 	if _, err := demo.Load(ctx, db); err != nil {
 		t.Fatal(err)
 	}
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var logged bytes.Buffer
 	warmed := time.Date(2031, 3, 1, 12, 0, 0, 0, time.UTC) // a time only the prepared reports carry
-	WarmReports(ctx, db, warmed, slog.New(slog.NewTextHandler(&logged, nil)))
+	s, err := New(Config{DB: db, Catalog: cat, Log: slog.New(slog.NewTextHandler(&logged, nil)), Now: func() time.Time { return warmed }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.WarmReports(ctx)
 
 	large, err := db.FindOrganisation(ctx, demo.SyntheticSlug(5, 1))
 	if err != nil {
@@ -38,7 +47,7 @@ func TestWarmReports(t *testing.T) {
 	}
 	for _, year := range []int{2030, 2031} {
 		for _, form := range []report.Form{report.Political, report.Administrative} {
-			r, err := reportCache.Build(ctx, db, report.Options{Org: large, Period: report.YearPeriod(year), Form: form, Now: time.Now()})
+			r, err := s.reports.Build(ctx, db, report.Options{Org: large, Period: report.YearPeriod(year), Form: form, Now: time.Now()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -47,7 +56,7 @@ func TestWarmReports(t *testing.T) {
 			}
 		}
 	}
-	r, err := reportCache.Build(ctx, db, report.Options{Org: small, Period: report.YearPeriod(2031), Now: time.Now()})
+	r, err := s.reports.Build(ctx, db, report.Options{Org: small, Period: report.YearPeriod(2031), Now: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/utsyn/utsyn"
 	"github.com/utsyn/utsyn/internal/i18n"
+	"github.com/utsyn/utsyn/internal/report"
 	"github.com/utsyn/utsyn/internal/store"
 )
 
@@ -53,13 +54,21 @@ type Server struct {
 	assetHash string // content hash of the static files, so their URLs change with them
 	work      workCache
 	choices   choicesCache
+	// reports keeps the reports built, for as long as their organisation's records stay as
+	// they were (report.Cache): the page, its PDF and XLSX and the records behind its figures
+	// are one report asked for again and again.
+	reports *report.Cache
+	// pdfSlots bounds how many PDFs are printed at once: each starts a Chromium.
+	pdfSlots chan struct{}
+	handler  http.Handler // the routes with their middleware
 }
 
-// New returns the handler for every route, with its middleware. Templates are parsed here,
-// so a broken template stops the server at start-up, not on a reader's request.
-func New(c Config) (http.Handler, error) {
+// New returns the server: the handler for every route, with its middleware. Templates are
+// parsed here, so a broken template stops the server at start-up, not on a reader's request.
+func New(c Config) (*Server, error) {
 	s := &Server{db: c.DB, cat: c.Catalog, log: c.Log, version: c.Version, now: c.Now, publicURL: c.PublicURL,
-		work: workCache{entries: map[int64]*workEntry{}}, choices: choicesCache{entries: map[int64]choicesEntry{}}}
+		work: workCache{entries: map[int64]*workEntry{}}, choices: choicesCache{entries: map[int64]choicesEntry{}},
+		reports: report.NewCache(8), pdfSlots: make(chan struct{}, 2)}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -76,8 +85,12 @@ func New(c Config) (http.Handler, error) {
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
-	return s.middleware(s.identify(s.crossOrigin(s.routes()))), nil
+	s.handler = s.middleware(s.identify(s.crossOrigin(s.routes())))
+	return s, nil
 }
+
+// ServeHTTP answers a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // crossOrigin refuses state-changing requests from other sites (cross-site request forgery),
 // by the browser's Sec-Fetch-Site and Origin headers. The API is exempt: it takes no cookies,
