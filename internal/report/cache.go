@@ -20,7 +20,8 @@ import (
 // waits: when the records have changed, the reader gets the report as it was, told that it is
 // stale (Get), while a new one is built in the background, as the dashboards do with their
 // figures. Older than MaxAge, it is built again in the background as well. A quick report is
-// built again at once.
+// built again at once, and so is a public one after a change (Options.Public): what the public
+// sees follows what is published at once.
 type Cache struct {
 	size    int
 	maxAge  time.Duration
@@ -89,7 +90,9 @@ func (c *Cache) Get(ctx context.Context, db *store.DB, o Options) (r *Report, st
 	if i := c.find(db, key); i >= 0 {
 		e := c.entries[i]
 		current, young := e.stamp == stamp, now.Sub(e.made) < c.maxAge
-		if (current && young) || e.took >= c.slow {
+		// A public report is never shown as it was: a record made internal since must not
+		// stay on the public pages while a new one is built.
+		if (current && young) || (e.took >= c.slow && (current || !o.Public)) {
 			c.entries = append(append(c.entries[:i:i], c.entries[i+1:]...), e)
 			if !(current && young) && !e.rebuilding {
 				e.rebuilding = true

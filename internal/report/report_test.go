@@ -482,5 +482,21 @@ func TestCacheStale(t *testing.T) {
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
+
+		// A public report follows a change at once, however slow: nothing made internal may stay
+		// on the public pages.
+		po := report.Options{Org: f.org, Period: year2040, Public: true}
+		pub, _, err := c.Get(ctx, db, po)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.UpdateAs(ctx, &utsyn.Principal{Label: "test"}, func(tx *store.Tx) error {
+			return tx.SetExchangeRate(ctx, f.org.ID, utsyn.ExchangeRate{Year: 2039, Currency: "EUR", NOK: 10})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if again, stale, err := c.Get(ctx, db, po); err != nil || stale || again == pub {
+			t.Errorf("the public report after a change: the same %v, stale %v, %v; want a new one", again == pub, stale, err)
+		}
 	})
 }
