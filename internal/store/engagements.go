@@ -475,18 +475,13 @@ func fillEngagements(ctx context.Context, q queryer, es []*utsyn.Engagement) err
 	if len(es) == 0 {
 		return nil
 	}
-	byID := map[int64]*utsyn.Engagement{}
-	ids := make([]string, 0, len(es))
+	byID, in := indexEngagements(es)
 	for _, e := range es {
-		byID[e.ID] = e
-		ids = append(ids, fmt.Sprint(e.ID))
 		e.ExternalIDs = map[string]string{}
 	}
-	// The ids are integers of ours: safe to inline, and one plan for any count. CROSS JOIN
-	// makes SQLite start from them: left to choose, it walked every actor (or element) in name
-	// order and looked each one up with every id, 84 s for 65,000 published engagements. On
-	// PostgreSQL it is the plain join it reads as.
-	in := strings.Join(ids, ",")
+	// CROSS JOIN makes SQLite start from the ids: left to choose, it walked every actor (or
+	// element) in name order and looked each one up with every id, 84 s for 65,000 published
+	// engagements. On PostgreSQL it is the plain join it reads as.
 	err := eachRow(ctx, q, func(r *sql.Rows) error {
 		var id int64
 		var ref utsyn.ElementRef
@@ -511,9 +506,7 @@ func fillEngagements(ctx context.Context, q queryer, es []*utsyn.Engagement) err
 		p.ActorID, a.OrgNumber, a.PIC = a.ID, orgNumber.String, pic.String
 		byID[id].Partners = append(byID[id].Partners, p)
 		return nil
-	}, `SELECT ep.engagement_id, ep.role, a.id, a.org_id, a.name, a.country, a.region, a.type, a.org_number, a.pic, a.website, a.version
-		FROM engagement_partners ep CROSS JOIN actors a WHERE a.id = ep.actor_id AND ep.engagement_id IN (`+in+`)
-		ORDER BY CASE ep.role WHEN 'lead' THEN 0 ELSE 1 END, a.name_key`)
+	}, partnersQuery(`a.org_id, a.name, a.country, a.region, a.type, a.org_number, a.pic, a.website, a.version`, in))
 	if err != nil {
 		return fmt.Errorf("engagement partners: %w", err)
 	}
@@ -538,12 +531,7 @@ func fillPartnerNames(ctx context.Context, q queryer, es []*utsyn.Engagement) er
 	if len(es) == 0 {
 		return nil
 	}
-	byID := map[int64]*utsyn.Engagement{}
-	ids := make([]string, 0, len(es))
-	for _, e := range es {
-		byID[e.ID] = e
-		ids = append(ids, fmt.Sprint(e.ID))
-	}
+	byID, in := indexEngagements(es)
 	err := eachRow(ctx, q, func(r *sql.Rows) error {
 		var id int64
 		p := utsyn.Partner{Actor: &utsyn.Actor{}}
@@ -553,13 +541,31 @@ func fillPartnerNames(ctx context.Context, q queryer, es []*utsyn.Engagement) er
 		p.ActorID = p.Actor.ID
 		byID[id].Partners = append(byID[id].Partners, p)
 		return nil
-	}, `SELECT ep.engagement_id, ep.role, a.id, a.name, a.country
-		FROM engagement_partners ep CROSS JOIN actors a WHERE a.id = ep.actor_id AND ep.engagement_id IN (`+strings.Join(ids, ",")+`)
-		ORDER BY CASE ep.role WHEN 'lead' THEN 0 ELSE 1 END, a.name_key`)
+	}, partnersQuery(`a.name, a.country`, in))
 	if err != nil {
 		return fmt.Errorf("engagement partners: %w", err)
 	}
 	return nil
+}
+
+// indexEngagements returns the engagements by id, and their ids for an IN list: integers of
+// ours, safe to inline, and one plan for any count.
+func indexEngagements(es []*utsyn.Engagement) (map[int64]*utsyn.Engagement, string) {
+	byID := make(map[int64]*utsyn.Engagement, len(es))
+	ids := make([]int64, len(es))
+	for i, e := range es {
+		byID[e.ID] = e
+		ids[i] = e.ID
+	}
+	return byID, idList(ids)
+}
+
+// partnersQuery reads the partners of the engagements in the IN list in: each one's engagement,
+// role and actor id, then the actor's columns; the lead first, then by the actor's name.
+func partnersQuery(columns, in string) string {
+	return `SELECT ep.engagement_id, ep.role, a.id, ` + columns + `
+		FROM engagement_partners ep CROSS JOIN actors a WHERE a.id = ep.actor_id AND ep.engagement_id IN (` + in + `)
+		ORDER BY CASE ep.role WHEN 'lead' THEN 0 ELSE 1 END, a.name_key`
 }
 
 // StatusHistory returns an engagement's status changes, oldest first.

@@ -189,7 +189,9 @@ func (db *DB) ListEngagements(ctx context.Context, f EngagementFilter) (*Engagem
 			// sort them: 2,600 rows (7 ms) for a word in 2.6 per cent of 100,000, 100,000 for a
 			// word in every one. When there are more than a few hundred, walking the index of
 			// the list's order and checking each entry against the matches stops after a
-			// page: the + keeps the planner from looking the matches up by id.
+			// page: the + keeps the planner from looking the matches up by id. The matches
+			// counted are every organisation's; a word common elsewhere makes the list walk,
+			// which costs at most this register's index.
 			var n int
 			if err := db.reads().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM engagements_fts WHERE engagements_fts MATCH $1 LIMIT $2) m`,
 				match, fewMatches+1).Scan(&n); err != nil {
