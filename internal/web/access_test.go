@@ -353,14 +353,7 @@ func TestPermissionMatrix(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := db.FindStrategy(ctx, org.ID, "internasjonal-strategi")
-		if err != nil {
-			t.Fatal(err)
-		}
-		tree, err := db.FindTree(ctx, st)
-		if err != nil {
-			t.Fatal(err)
-		}
+		tree := demoTree(t, db, org.ID)
 		pl, err := db.FindPlan(ctx, org.ID, "utviklingsplan-2021-2024")
 		if err != nil {
 			t.Fatal(err)

@@ -38,14 +38,7 @@ func seedPublicWork(t testing.TB, db *store.DB) *workFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := db.FindStrategy(ctx, org.ID, "internasjonal-strategi")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tree, err := db.FindTree(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tree := demoTree(t, db, org.ID)
 	fx := &workFixture{org: org}
 	for _, e := range tree.Elements {
 		switch e.Code {
@@ -344,14 +337,7 @@ func TestPublicWorkPages(t *testing.T) {
 	ctx := context.Background()
 	clearRegister(t, db, "rogaland")
 	org, _ := db.FindOrganisation(ctx, "rogaland")
-	st, err := db.FindStrategy(ctx, org.ID, "internasjonal-strategi")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tree, err := db.FindTree(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tree := demoTree(t, db, org.ID)
 	var focus *utsyn.Element // the visits serve a focus area, a level the list's filter does not offer
 	for _, el := range tree.Elements {
 		if l := tree.Level(el.LevelID); focus == nil && l != nil && l.Key == "focus_area" && el.Code != "" {

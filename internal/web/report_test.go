@@ -39,14 +39,7 @@ func reportWork(t testing.TB, db *store.DB) (project, secret *utsyn.Engagement) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := db.FindStrategy(ctx, org.ID, "internasjonal-strategi")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tree, err := db.FindTree(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tree := demoTree(t, db, org.ID)
 	p1 := tree.AtLevel("priority")[0]
 	err = db.UpdateAs(ctx, &utsyn.Principal{Label: "test"}, func(tx *store.Tx) error {
 		be := &utsyn.Actor{OrgID: org.ID, Name: "Provincie West-Vlaanderen", Country: "BE"}

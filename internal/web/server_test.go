@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/utsyn/utsyn"
 	"github.com/utsyn/utsyn/internal/demo"
 	"github.com/utsyn/utsyn/internal/i18n"
 	"github.com/utsyn/utsyn/internal/store"
@@ -170,4 +171,19 @@ func TestEmptyInstallation(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(body, "Ingen organisasjoner ennå") {
 		t.Errorf("empty front page: status %d, body without its empty state", resp.StatusCode)
 	}
+}
+
+// demoTree returns the tree of the organisation's international strategy, as the demo has it.
+func demoTree(t testing.TB, db *store.DB, orgID int64) *utsyn.Tree {
+	t.Helper()
+	ctx := context.Background()
+	st, err := db.FindStrategy(ctx, orgID, demoStrategy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := db.FindTree(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
 }
