@@ -12,3 +12,31 @@ func TestOptionsHTML(t *testing.T) {
 		t.Errorf("OptionsHTML:\n got %s\nwant %s", got, want)
 	}
 }
+
+// The register list's rows say what the template said of each engagement, every text escaped,
+// and leave out what an engagement does not have.
+func TestRowsHTML(t *testing.T) {
+	rp := &registerPage{Words: regListWords{Responsible: "Ansvarlig", Public: "Offentlig", Partners: "Partnere"},
+		Items: []regListItem{
+			{Href: "/nb/rogaland/engasjementer/7", Name: `TrAM – <Transport> "A&M"`, Kind: "Prosjekt", Period: "2018–2022",
+				Status: `<span class="tag tag-e-completed">Avsluttet</span>`, Responsible: "Kari O'Hara", Programme: "Horisont 2020",
+				Partners: "UiS, Fjord1", Public: true, Updated: "Endret 3. mars 2024"},
+			{Href: "/nb/rogaland/engasjementer/8", Name: "Nordsjøkommisjonen", Kind: "Medlemskap",
+				Status: `<span class="tag tag-e-active">Aktiv</span>`, Updated: "Endret 1. jan. 2025"},
+		}}
+	want := `<li class="register-item">
+<h3 class="register-item-title"><a href="/nb/rogaland/engasjementer/7">TrAM – &lt;Transport&gt; &#34;A&amp;M&#34;</a></h3>
+<p class="meta"><span class="tag tag-e-completed">Avsluttet</span> <span>Prosjekt</span> <span>2018–2022</span> <span><span class="visually-hidden">Ansvarlig: </span>Kari O&#39;Hara</span> <span class="tag tag-public">Offentlig</span></p>
+<p class="register-item-more"><span>Horisont 2020</span> <span class="muted">Partnere: UiS, Fjord1</span></p>
+<p class="register-item-updated muted">Endret 3. mars 2024</p>
+</li>
+<li class="register-item">
+<h3 class="register-item-title"><a href="/nb/rogaland/engasjementer/8">Nordsjøkommisjonen</a></h3>
+<p class="meta"><span class="tag tag-e-active">Aktiv</span> <span>Medlemskap</span></p>
+<p class="register-item-updated muted">Endret 1. jan. 2025</p>
+</li>
+`
+	if got := string(rp.RowsHTML()); got != want {
+		t.Errorf("RowsHTML:\n got %s\nwant %s", got, want)
+	}
+}
