@@ -52,16 +52,3 @@ func (d dialect) matchSQL(p string) string {
 	}
 	return "e.id IN (SELECT rowid FROM engagements_fts WHERE engagements_fts MATCH " + p + ")"
 }
-
-// joinedNames is a column of the names (an SQL expression) that the rest of a subquery gives,
-// in the order given, joined by nameSeparator: the aggregate's name and its separator differ.
-func (d dialect) joinedNames(name, rest, order string) string {
-	agg := "group_concat(" + name + ", char(31) ORDER BY " + order + ")"
-	if d == postgres {
-		agg = "string_agg(" + name + ", chr(31) ORDER BY " + order + ")"
-	}
-	return "coalesce((SELECT " + agg + " " + rest + "), '')"
-}
-
-// nameSeparator joins the names of joinedNames: the unit separator, which no name has.
-const nameSeparator = "\x1f"

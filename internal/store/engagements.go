@@ -525,35 +525,6 @@ func fillEngagements(ctx context.Context, q queryer, es []*utsyn.Engagement) err
 	return nil
 }
 
-// briefColumns are what a brief list reads of an engagement (EngagementFilter.Brief), for
-// scanBrief: what the register's list page shows, its partners' names in the order
-// fillEngagements gives them, joined in one column rather than read by a query of their own.
-func (db *DB) briefColumns() string {
-	return `e.id, e.org_id, e.kind, e.title, e.acronym, e.status, e.start_date, e.end_date,
-	coalesce((SELECT coalesce(u.name, u.email) FROM users u WHERE u.id = e.responsible_id), ''), e.programme, e.public, e.version,
-	e.created_at, e.updated_at, ` + db.dialect.joinedNames("a.name",
-		"FROM engagement_partners ep JOIN actors a ON a.id = ep.actor_id WHERE ep.engagement_id = e.id",
-		partnerOrder)
-}
-
-func scanBrief(row interface{ Scan(...any) error }) (*utsyn.Engagement, error) {
-	e := &utsyn.Engagement{}
-	var partners string
-	err := row.Scan(&e.ID, &e.OrgID, &e.Kind, &e.Title, &e.Acronym, &e.Status, &e.Start, &e.End, &e.ResponsibleName,
-		&e.Programme, &e.Public, &e.Version, &e.CreatedAt, &e.UpdatedAt, &partners)
-	if err != nil {
-		return nil, err
-	}
-	if partners != "" {
-		names := strings.Split(partners, nameSeparator)
-		e.Partners = make([]utsyn.Partner, len(names))
-		for i, name := range names {
-			e.Partners[i].Actor = &utsyn.Actor{Name: name}
-		}
-	}
-	return e, nil
-}
-
 // indexEngagements returns the engagements by id, and their ids for an IN list: integers of
 // ours, safe to inline, and one plan for any count.
 func indexEngagements(es []*utsyn.Engagement) (map[int64]*utsyn.Engagement, string) {
@@ -571,11 +542,8 @@ func indexEngagements(es []*utsyn.Engagement) (map[int64]*utsyn.Engagement, stri
 func partnersQuery(columns, in string) string {
 	return `SELECT ep.engagement_id, ep.role, a.id, ` + columns + `
 		FROM engagement_partners ep CROSS JOIN actors a WHERE a.id = ep.actor_id AND ep.engagement_id IN (` + in + `)
-		ORDER BY ` + partnerOrder
+		ORDER BY CASE ep.role WHEN 'lead' THEN 0 ELSE 1 END, a.name_key`
 }
-
-// partnerOrder is the order of an engagement's partners: the lead first, then by name.
-const partnerOrder = "CASE ep.role WHEN 'lead' THEN 0 ELSE 1 END, a.name_key"
 
 // StatusHistory returns an engagement's status changes, oldest first.
 func (db *DB) StatusHistory(ctx context.Context, engagementID int64) ([]utsyn.StatusChange, error) {

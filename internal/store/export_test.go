@@ -8,5 +8,5 @@ var SmallSet = &smallSet
 // by one and one it checks along the list's order.
 var FewMatches = &fewMatches
 
-// KeepCounts lets the benchmarks measure a list whose count is not known yet.
-var KeepCounts = &keepCounts
+// KeepRegisters lets the benchmarks measure a list asked for the first time.
+var KeepRegisters = &keepRegisters

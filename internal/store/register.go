@@ -31,9 +31,6 @@ type EngagementFilter struct {
 	After       string // the cursor of the page before
 	Limit       int    // at most 200; 50 when zero
 	Count       bool   // also count the matches, up to CountLimit
-	// Brief reads only what the register's list page shows of each engagement (briefColumns)
-	// with its partners' names, in one query: a third of the time of the full read at 100,000.
-	Brief bool
 }
 
 // fewMatches is how many matches of a search SQLite looks up one by one; with more, the list
@@ -96,6 +93,13 @@ func searchTerms(q string) []string {
 // ListEngagements returns a page of engagements in the filter's order. Pages are found by
 // keyset (the cursor), never by offset, so page 1,000 costs what page 1 does.
 func (db *DB) ListEngagements(ctx context.Context, f EngagementFilter) (*EngagementPage, error) {
+	keep, stamp, now := keepRegisters, "", db.now()
+	if keep {
+		var err error
+		if stamp, err = db.ChangeStamp(ctx, f.OrgID); err != nil {
+			return nil, err
+		}
+	}
 	where := []string{"e.org_id = $1"}
 	args := []any{f.OrgID}
 	arg := func(v any) string {
@@ -190,10 +194,15 @@ func (db *DB) ListEngagements(ctx context.Context, f EngagementFilter) (*Engagem
 			// the list's order and checking each entry against the matches stops after a
 			// page: the + keeps the planner from looking the matches up by id. The matches
 			// counted are every organisation's; a word common elsewhere makes the list walk,
-			// which costs at most this register's index.
-			var n int
-			if err := db.reads().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM engagements_fts WHERE engagements_fts MATCH $1 LIMIT $2) m`,
-				match, fewMatches+1).Scan(&n); err != nil {
+			// which costs at most this register's index. How many match is kept with the
+			// list's count: it only chooses the plan, so another organisation's change that
+			// moves it a little matters not.
+			n, err := db.registers.number(f.OrgID, stamp, keep, now, "matches "+match, func() (n int, err error) {
+				err = db.reads().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM engagements_fts WHERE engagements_fts MATCH $1 LIMIT $2) m`,
+					match, fewMatches+1).Scan(&n)
+				return n, err
+			})
+			if err != nil {
 				return nil, fmt.Errorf("list engagements: %w", err)
 			}
 			if n > fewMatches {
@@ -230,7 +239,9 @@ func (db *DB) ListEngagements(ctx context.Context, f EngagementFilter) (*Engagem
 				fmt.Sprintf(` LIMIT %d) c`, CountLimit+1), args...).Scan(&n)
 			return n, err
 		}
-		n, err := db.counts.get(ctx, db, f, count)
+		counted := f
+		counted.After, counted.Sort, counted.Limit = "", "", 0 // the same count on every page
+		n, err := db.registers.number(f.OrgID, stamp, keep, now, fmt.Sprintf("count %+v", counted), count)
 		if err != nil {
 			return nil, fmt.Errorf("count engagements: %w", err)
 		}
@@ -257,91 +268,178 @@ func (db *DB) ListEngagements(ctx context.Context, f EngagementFilter) (*Engagem
 	if walk >= 0 {
 		where[walk] = "+" + where[walk]
 	}
-	columns, scan := engagementColumns, scanEngagement
-	if f.Brief {
-		columns, scan = db.briefColumns(), scanBrief
-	}
-	query := `SELECT ` + columns + engagementFrom + ` WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY ` + order + fmt.Sprintf(` LIMIT %d`, limit+1)
+	var ids []int64
 	err := eachRow(ctx, db.reads(), func(r *sql.Rows) error {
-		e, err := scan(r)
-		if err != nil {
-			return err
-		}
-		page.Items = append(page.Items, e)
-		return nil
-	}, query, args...)
+		var id int64
+		ids = append(ids, id)
+		return r.Scan(&ids[len(ids)-1])
+	}, `SELECT e.id`+engagementFrom+` WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+fmt.Sprintf(` LIMIT %d`, limit+1), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list engagements: %w", err)
 	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		last := page.Items[limit-1]
-		page.Next = encodeCursor(cursor{Value: value(last), ID: last.ID})
+	more := len(ids) > limit
+	if more {
+		ids = ids[:limit]
 	}
-	if !f.Brief {
-		if err := fillEngagements(ctx, db.reads(), page.Items); err != nil {
-			return nil, err
-		}
+	if page.Items, err = db.registers.engagements(ctx, db, f.OrgID, stamp, keep, now, ids); err != nil {
+		return nil, err
+	}
+	if more && len(page.Items) > 0 {
+		last := page.Items[len(page.Items)-1]
+		page.Next = encodeCursor(cursor{Value: value(last), ID: last.ID})
 	}
 	return page, nil
 }
 
-// countCache keeps the counts of the lists asked for, for as long as the organisation's
-// records stay as they were (ChangeStamp) and at most countMaxAge: each page of a list shows
-// its count, the same on every page, and counting up to CountLimit cost a sixth of a page's
-// time at 100,000 engagements.
-type countCache struct {
-	mu      sync.Mutex
-	entries map[countKey]countEntry
+// registerCache keeps what ListEngagements read of an organisation's register, for as long as
+// its records stay as they were (ChangeStamp) and at most registerMaxAge: the counts of filters
+// (each page of a list shows its count, the same on every page, and counting up to CountLimit
+// cost a sixth of a page's time at 100,000 engagements), how many engagements a search
+// matches, and the engagements the lists showed, with their links, partners and ids (reading
+// a page's 50 took three times as long as finding them). The list's query still runs each
+// time; what it finds is taken from here when it was read before.
+type registerCache struct {
+	mu   sync.Mutex
+	orgs map[int64]*registerState
+	kept int // engagements, in every organisation's state
 }
 
-type countKey struct {
-	filter string // the filter without the page it asks for (EngagementFilter.After, Sort, Limit)
-	stamp  string
-}
-
-type countEntry struct {
-	n    int
-	read time.Time
+type registerState struct {
+	stamp       string
+	since       time.Time
+	numbers     map[string]int // by what was worked out of what
+	engagements map[int64]*utsyn.Engagement
 }
 
 const (
-	countMaxAge  = time.Minute // on PostgreSQL an event can commit older than the newest seen
-	countEntries = 4096        // then the cache starts again
+	registerMaxAge = time.Minute // on PostgreSQL an event can commit older than the newest seen
+	// The cache starts again when it holds more (a register's engagement takes some kilobytes).
+	registerNumbers, registerEngagements = 4096, 50_000
 )
 
-// keepCounts turns countCache on; the benchmarks turn it off to measure a filter asked for the
-// first time.
-var keepCounts = true
+// keepRegisters turns registerCache on; the benchmarks turn it off to measure a list asked for
+// the first time.
+var keepRegisters = true
 
-// get returns the count of the filter's matches, from count when it is not known.
-func (c *countCache) get(ctx context.Context, db *DB, f EngagementFilter, count func() (int, error)) (int, error) {
-	if !keepCounts {
-		return count()
+// state returns the organisation's state at stamp, a new one when its records have changed
+// since or it is too old. The caller holds c.mu.
+func (c *registerCache) state(orgID int64, stamp string, now time.Time) *registerState {
+	st := c.orgs[orgID]
+	if st == nil || st.stamp != stamp || now.Sub(st.since) >= registerMaxAge {
+		if c.orgs == nil {
+			c.orgs = map[int64]*registerState{}
+		}
+		if st != nil {
+			c.kept -= len(st.engagements)
+		}
+		st = &registerState{stamp: stamp, since: now, numbers: map[string]int{}, engagements: map[int64]*utsyn.Engagement{}}
+		c.orgs[orgID] = st
 	}
-	stamp, err := db.ChangeStamp(ctx, f.OrgID)
-	if err != nil {
-		return 0, err
+	return st
+}
+
+// number returns what work gives for key in the organisation at stamp, from the cache when it
+// is known. keep false asks work every time.
+func (c *registerCache) number(orgID int64, stamp string, keep bool, now time.Time, key string, work func() (int, error)) (int, error) {
+	if !keep {
+		return work()
 	}
-	f.After, f.Sort, f.Limit, f.Brief = "", "", 0, false
-	key := countKey{filter: fmt.Sprintf("%+v", f), stamp: stamp}
-	now := db.now()
 	c.mu.Lock()
-	e, ok := c.entries[key]
+	n, ok := c.state(orgID, stamp, now).numbers[key]
 	c.mu.Unlock()
-	if ok && now.Sub(e.read) < countMaxAge {
-		return e.n, nil
+	if ok {
+		return n, nil
 	}
-	n, err := count()
+	n, err := work()
 	if err != nil {
 		return 0, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) >= countEntries {
-		c.entries = map[countKey]countEntry{}
+	st := c.state(orgID, stamp, now)
+	if len(st.numbers) >= registerNumbers {
+		clear(st.numbers)
 	}
-	c.entries[key] = countEntry{n: n, read: now}
+	st.numbers[key] = n
 	return n, nil
+}
+
+// engagements returns the organisation's engagements with these ids, in their order, those
+// known at stamp from the cache and the others read (and kept, when keep). An id that is gone
+// by now is left out. The engagements are shared: read them, never change them.
+func (c *registerCache) engagements(ctx context.Context, db *DB, orgID int64, stamp string, keep bool, now time.Time, ids []int64) ([]*utsyn.Engagement, error) {
+	out := make([]*utsyn.Engagement, 0, len(ids))
+	missing := ids
+	if keep {
+		missing = nil
+		c.mu.Lock()
+		st := c.state(orgID, stamp, now)
+		for _, id := range ids {
+			if e, ok := st.engagements[id]; ok {
+				out = append(out, e)
+			} else {
+				missing = append(missing, id)
+			}
+		}
+		c.mu.Unlock()
+		if len(missing) == 0 {
+			return out, nil
+		}
+	}
+	read, err := db.readEngagements(ctx, orgID, missing)
+	if err != nil {
+		return nil, err
+	}
+	if keep {
+		c.mu.Lock()
+		st := c.state(orgID, stamp, now)
+		if c.kept+len(read) > registerEngagements {
+			for _, o := range c.orgs {
+				clear(o.engagements)
+			}
+			c.kept = 0
+		}
+		for _, e := range read {
+			if _, ok := st.engagements[e.ID]; !ok {
+				st.engagements[e.ID] = e
+				c.kept++
+			}
+		}
+		c.mu.Unlock()
+	}
+	byID := make(map[int64]*utsyn.Engagement, len(ids))
+	for _, e := range out {
+		byID[e.ID] = e
+	}
+	for _, e := range read {
+		byID[e.ID] = e
+	}
+	out = out[:0]
+	for _, id := range ids {
+		if e, ok := byID[id]; ok {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// readEngagements reads the organisation's engagements with these ids, with their links,
+// partners and external ids, in no particular order.
+func (db *DB) readEngagements(ctx context.Context, orgID int64, ids []int64) ([]*utsyn.Engagement, error) {
+	var es []*utsyn.Engagement
+	err := eachRow(ctx, db.reads(), func(r *sql.Rows) error {
+		e, err := scanEngagement(r)
+		if err != nil {
+			return err
+		}
+		es = append(es, e)
+		return nil
+	}, `SELECT `+engagementColumns+engagementFrom+` WHERE e.org_id = $1 AND e.id IN (`+idList(ids)+`)`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("read engagements: %w", err)
+	}
+	if err := fillEngagements(ctx, db.reads(), es); err != nil {
+		return nil, err
+	}
+	return es, nil
 }

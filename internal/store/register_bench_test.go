@@ -39,9 +39,9 @@ func BenchmarkListEngagements(b *testing.B) {
 	}
 	ctx := context.Background()
 	// Each list as if asked for the first time: a count once known is kept while the register
-	// stays as it is (countCache), and later pages of the list cost a count less.
-	*store.KeepCounts = false
-	defer func() { *store.KeepCounts = true }()
+	// stays as it is (registerCache), as are the engagements it showed.
+	*store.KeepRegisters = false
+	defer func() { *store.KeepRegisters = true }()
 	for _, engine := range storetest.Engines(b) {
 		for _, size := range sizes {
 			db := storetest.Open(b, engine)

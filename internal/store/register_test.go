@@ -268,46 +268,41 @@ func TestListEngagements(t *testing.T) {
 				t.Errorf("by title: %q … %q", titles[0], titles[29])
 			}
 		}
-		// A brief list has what the list page shows, the partners' names in the same order, and
-		// no strategy links.
+		// A list's engagements are read in full, partners in order (the lead first), as
+		// FindEngagement reads them, whether the list read them or took them from its cache.
 		names := func(e *utsyn.Engagement) (out []string) {
 			for _, p := range e.Partners {
 				out = append(out, p.Actor.Name)
 			}
 			return out
 		}
-		several := 0
-		for _, f := range []store.EngagementFilter{{Country: "NL"}, {Limit: 200}, {Limit: 200, Sort: "title"}} {
-			f.OrgID = org.ID
-			full, err := db.ListEngagements(ctx, f)
+		for _, keep := range []bool{false, true, true} { // the second true takes them from the cache
+			*store.KeepRegisters = keep
+			page, err := db.ListEngagements(ctx, store.EngagementFilter{OrgID: org.ID, Limit: 200, Sort: "title"})
+			*store.KeepRegisters = true
 			if err != nil {
 				t.Fatal(err)
 			}
-			f.Brief = true
-			brief, err := db.ListEngagements(ctx, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(brief.Items) < 10 || len(brief.Items) != len(full.Items) || brief.Next != full.Next {
-				t.Fatalf("%+v: brief %d engagements, full %d", f, len(brief.Items), len(full.Items))
-			}
-			for i, e := range brief.Items {
-				f := full.Items[i]
-				if e.ID != f.ID || !slices.Equal(names(e), names(f)) || e.Title.Get("nb") != f.Title.Get("nb") || e.Status != f.Status ||
-					e.Kind != f.Kind || e.Start != f.Start || e.End != f.End || e.ResponsibleName != f.ResponsibleName || e.Public != f.Public ||
-					!e.UpdatedAt.Equal(f.UpdatedAt) || len(e.Elements) != 0 {
-					t.Errorf("brief %d: %+v %v, full: %+v %v", i, e, names(e), f, names(f))
+			several := 0
+			for _, e := range page.Items {
+				want, err := db.FindEngagement(ctx, org.ID, e.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if e.Title.Get("nb") != want.Title.Get("nb") || !slices.Equal(names(e), names(want)) || len(e.Elements) != len(want.Elements) ||
+					len(e.ExternalIDs) != len(want.ExternalIDs) || e.Version != want.Version || !e.UpdatedAt.Equal(want.UpdatedAt) {
+					t.Errorf("listed (cache %v) %+v, found %+v", keep, e, want)
 				}
 				if len(e.Partners) > 1 {
 					several++
 					if got := names(e); got[0] != "Västra Götalandsregionen" {
-						t.Errorf("brief partners %v: the lead first", got)
+						t.Errorf("partners %v: the lead first", got)
 					}
 				}
 			}
-		}
-		if several == 0 {
-			t.Error("no brief engagement with several partners: the order of their names is not checked")
+			if several == 0 {
+				t.Error("no engagement with several partners: their order is not checked")
+			}
 		}
 
 		// A count is kept while the register stays as it was: a change shows in the next one.
@@ -324,6 +319,39 @@ func TestListEngagements(t *testing.T) {
 		if got := count(store.EngagementFilter{Query: "Nordsjøkommisjonen"}); got != 11 {
 			t.Errorf("search after one more: %d, want 11", got)
 		}
+		// The engagements a list showed are kept while the register stays as it was: a changed
+		// title, and a partner renamed, show in the next list.
+		first := func() *utsyn.Engagement {
+			t.Helper()
+			page, err := db.ListEngagements(ctx, store.EngagementFilter{OrgID: org.ID, Country: "NL", Limit: 1})
+			if err != nil || len(page.Items) != 1 {
+				t.Fatalf("list: %v", err)
+			}
+			return page.Items[0]
+		}
+		shown := first()
+		changed, err := db.FindEngagement(ctx, org.ID, shown.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed.Title = utsyn.NewText("Nordsjøkommisjonen, ny tittel", "")
+		nl.Name = "Provincie Zuid-Holland (ny)"
+		err = db.UpdateAs(ctx, &utsyn.Principal{Label: "test"}, func(tx *store.Tx) error {
+			if err := tx.UpdateEngagement(ctx, changed); err != nil {
+				return err
+			}
+			return tx.UpdateActor(ctx, nl)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := first(); got.ID != shown.ID || got.Title.Get("nb") != "Nordsjøkommisjonen, ny tittel" || got.Partners[0].Actor.Name != "Provincie Zuid-Holland (ny)" {
+			t.Errorf("after a change the list shows %q with %q", got.Title.Get("nb"), got.Partners[0].Actor.Name)
+		}
+		if shown.Title.Get("nb") == "Nordsjøkommisjonen, ny tittel" {
+			t.Error("the engagement a list gave before the change was changed")
+		}
+
 		if _, err := db.ListEngagements(ctx, store.EngagementFilter{OrgID: org.ID, After: "not-a-cursor"}); utsyn.ErrorCode(err) != utsyn.EINVALID {
 			t.Errorf("a bad cursor: %v", err)
 		}

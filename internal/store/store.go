@@ -29,9 +29,9 @@ type DB struct {
 	now     func() time.Time
 	// stmts caches prepared read statements by their SQL: parsing a query costs SQLite more
 	// than running the small ones a page needs.
-	stmts  sync.Map // string → *sql.Stmt
-	cached atomic.Int64
-	counts countCache // the register list's counts (ListEngagements)
+	stmts     sync.Map // string → *sql.Stmt
+	cached    atomic.Int64
+	registers registerCache // what the register's lists read (ListEngagements)
 }
 
 // Open opens the database that dsn names: a postgres:// (or postgresql://) URL, or the path

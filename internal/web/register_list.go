@@ -245,7 +245,6 @@ func (s *Server) registerList(w http.ResponseWriter, r *http.Request, p *page, m
 	}
 	lf := readListFilter(r)
 	filter, problems := lf.storeFilter(p, c, mine)
-	filter.Brief = true // the page names each engagement's partners, and shows no more of them
 	base := registerBase(p)
 	rp := &registerPage{page: p, Mine: mine, Filter: lf, Problems: problems, Filtered: lf.filtered(), PageNo: lf.Page,
 		Base: base + "/", AllHref: base + "/", MineHref: base + "/mine", NewHref: base + "/ny", Notice: noticeOf(r, p)}
