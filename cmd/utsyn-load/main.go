@@ -58,6 +58,9 @@ Scenarios:
   list         the register's list page with filters: one kind, one status, one year, a
                priority of the strategy; each request another filter
   search       the list page searched for a word (a theme of the synthetic data)
+  mixed        the list page with a filter made of a kind, a status, a year and an order,
+               each of them or none, drawn anew for each request from some thousands: few
+               are asked twice, so what the server keeps of earlier lists helps little
   api-list     GET /api/v1/organisations/ORG/engagements with the same filters
   api-search   the same, searched
   public       the public list of published work (/nb/ORG/arbeid/), searched
@@ -139,7 +142,7 @@ func parse(args []string, getenv func(string) string, stdin io.Reader, stderr io
 		c.password = strings.TrimRight(line, "\r\n")
 	}
 	for _, s := range c.scenarios {
-		if (s == "list" || s == "search") && (c.email == "" || c.password == "") {
+		if (s == "list" || s == "search" || s == "mixed") && (c.email == "" || c.password == "") {
 			return nil, fmt.Errorf("scenario %s needs a signed-in reader: give --email and --password-stdin", s)
 		}
 	}
@@ -174,6 +177,26 @@ var listFilters = []struct{ page, api string }{
 	{"type=project&ar=2024", "kind=project&year=2024"},
 }
 
+// mixedFilter is the i-th filter of the mixed scenario: a kind, a status, a year and an order,
+// each of them or none, drawn from 9 × 10 × 13 × 3 = 3,510 combinations.
+func mixedFilter(i int) string {
+	r := rand.New(rand.NewPCG(uint64(i), 1))
+	pick := func(name string, values ...string) string {
+		if v := values[r.IntN(len(values))]; v != "" {
+			return name + "=" + v + "&"
+		}
+		return ""
+	}
+	years := []string{""}
+	for y := 2015; y <= 2026; y++ {
+		years = append(years, strconv.Itoa(y))
+	}
+	q := pick("type", "", "project", "membership", "partnership", "arena", "programme_participation", "policy_influence", "visit", "mobility") +
+		pick("status", "", "idea", "application", "granted", "rejected", "running", "completed", "active", "under_review", "ended") +
+		pick("ar", years...) + pick("sorter", "", "title", "start")
+	return strings.TrimSuffix(q, "&")
+}
+
 // scenarioPaths returns the scenario's i-th request.
 var scenarioPaths = map[string]func(org string, i int) string{
 	"list": func(org string, i int) string {
@@ -181,6 +204,9 @@ var scenarioPaths = map[string]func(org string, i int) string{
 	},
 	"search": func(org string, i int) string {
 		return "/nb/" + org + "/engasjementer/?q=" + url.QueryEscape(words[i%len(words)])
+	},
+	"mixed": func(org string, i int) string {
+		return "/nb/" + org + "/engasjementer/?" + mixedFilter(i)
 	},
 	"api-list": func(org string, i int) string {
 		return "/api/v1/organisations/" + org + "/engagements?" + listFilters[i%len(listFilters)].api

@@ -48,3 +48,23 @@ func TestLoad(t *testing.T) {
 		t.Errorf("a negative pause: exit %d, %q", code, errs.String())
 	}
 }
+
+// The mixed scenario's filters are many, and each is a filter the list page knows.
+func TestMixedFilter(t *testing.T) {
+	seen := map[string]bool{}
+	for i := range 2000 {
+		q := mixedFilter(i)
+		for _, part := range strings.Split(q, "&") {
+			if k, _, _ := strings.Cut(part, "="); part != "" && k != "type" && k != "status" && k != "ar" && k != "sorter" {
+				t.Fatalf("filter %d: %q", i, q)
+			}
+		}
+		seen[q] = true
+	}
+	if len(seen) < 1000 {
+		t.Errorf("%d distinct filters of 2,000, want most of them", len(seen))
+	}
+	if mixedFilter(7) != mixedFilter(7) {
+		t.Error("the i-th filter is not always the same")
+	}
+}

@@ -177,8 +177,10 @@ func (db *DB) ListEngagements(ctx context.Context, f EngagementFilter) (*Engagem
 		where = append(where, "e.role_term_id = "+arg(f.RoleTermID))
 	}
 	if f.Year != 0 {
-		where = append(where, "(e.start_date IS NULL OR e.start_date <= "+arg(fmt.Sprintf("%04d-12-31", f.Year))+")",
-			"(e.end_date IS NULL OR e.end_date >= "+arg(fmt.Sprintf("%04d", f.Year))+")")
+		// Written as the start date's index has it, so that a list sorted by it starts at the
+		// year's end; an engagement without dates runs in every year.
+		where = append(where, "coalesce(e.start_date, '') <= "+arg(fmt.Sprintf("%04d-12-31", f.Year)),
+			"coalesce(e.end_date, '9999') >= "+arg(fmt.Sprintf("%04d", f.Year)))
 	}
 	if f.Responsible != 0 {
 		where = append(where, "e.responsible_id = "+arg(f.Responsible))
@@ -267,6 +269,13 @@ func (db *DB) ListEngagements(ctx context.Context, f EngagementFilter) (*Engagem
 	}
 	if walk >= 0 {
 		where[walk] = "+" + where[walk]
+	}
+	if db.dialect == sqlite && f.Count && !page.More && walk < 0 {
+		// No more than CountLimit match: finding them by the filter's own index and sorting
+		// them costs at most that many rows, where walking the list's order to find a page of
+		// a rare combination (a kind, a status and a year, say) can pass every entry of it
+		// (20 ms at 100,000). The + keeps SQLite from taking the order's index.
+		order = "+" + strings.ReplaceAll(order, ", e.", ", +e.")
 	}
 	var ids []int64
 	err := eachRow(ctx, db.reads(), func(r *sql.Rows) error {
