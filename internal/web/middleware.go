@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 )
 
@@ -18,6 +19,13 @@ const contentSecurityPolicy = "default-src 'self'; img-src 'self'; style-src 'se
 func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		if !strings.HasPrefix(r.URL.Path, "/static/") { // files take microseconds: they need no turn
+			leave, ok := s.admit.enter(r.Context())
+			if !ok {
+				return // the client went away while it waited
+			}
+			defer leave()
+		}
 		h := w.Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")

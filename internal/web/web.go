@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
@@ -60,6 +61,7 @@ type Server struct {
 	reports *report.Cache
 	// pdfSlots bounds how many PDFs are printed at once: each starts a Chromium.
 	pdfSlots chan struct{}
+	admit    *admission   // the requests' turns
 	handler  http.Handler // the routes with their middleware
 }
 
@@ -68,7 +70,7 @@ type Server struct {
 func New(c Config) (*Server, error) {
 	s := &Server{db: c.DB, cat: c.Catalog, log: c.Log, version: c.Version, now: c.Now, publicURL: c.PublicURL,
 		work: workCache{entries: map[int64]*workEntry{}}, choices: choicesCache{entries: map[int64]choicesEntry{}},
-		reports: report.NewCache(8), pdfSlots: make(chan struct{}, 2)}
+		reports: report.NewCache(8), pdfSlots: make(chan struct{}, 2), admit: newAdmission(admitted(c.DB), admissionTurn)}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -88,6 +90,20 @@ func New(c Config) (*Server, error) {
 	s.handler = s.middleware(s.identify(s.crossOrigin(s.routes())))
 	return s, nil
 }
+
+// admitted is how many requests work at once (admission): one per processor, two on
+// PostgreSQL, where a request spends part of its time waiting for the database server.
+func admitted(db *store.DB) int {
+	n := runtime.GOMAXPROCS(0)
+	if db.Engine() == "postgres" {
+		n *= 2
+	}
+	return n
+}
+
+// admissionTurn is how long a request works before it gives its turn up (admission): a page
+// takes a few milliseconds.
+const admissionTurn = 50 * time.Millisecond
 
 // ServeHTTP answers a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
