@@ -60,3 +60,25 @@ func FuzzTextScan(f *testing.F) {
 		}
 	})
 }
+
+// A text is written as json.Marshal writes its map, whether by the quick way or by json.Marshal.
+func FuzzTextMarshal(f *testing.F) {
+	f.Add("nb", "Havvind", "en", "Offshore wind")
+	f.Add("nb", "<b> & \"c\"", "en", "\u2028")
+	f.Add("nb", "\xff", "en", "\t")
+	f.Add("en", "", "nb", "\ufffd")
+	f.Fuzz(func(t *testing.T, k1, v1, k2, v2 string) {
+		text := Text{k1: v1, k2: v2}
+		got, err := text.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := json.Marshal(map[string]string(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Fatalf("%q: written %s, json.Marshal writes %s", text, got, want)
+		}
+	})
+}
