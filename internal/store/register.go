@@ -322,8 +322,9 @@ type registerState struct {
 
 const (
 	registerMaxAge = time.Minute // on PostgreSQL an event can commit older than the newest seen
-	// The cache starts again when it holds more (a register's engagement takes some kilobytes).
-	registerNumbers, registerEngagements = 4096, 50_000
+	// The cache starts again when it holds more: an engagement with its links and partners
+	// takes about 4 KB, so the engagements take at most some 80 MB.
+	registerNumbers, registerEngagements = 4096, 20_000
 )
 
 // keepRegisters turns registerCache on; the benchmarks turn it off to measure a list asked for
