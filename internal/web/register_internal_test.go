@@ -40,3 +40,33 @@ func TestRowsHTML(t *testing.T) {
 		t.Errorf("RowsHTML:\n got %s\nwant %s", got, want)
 	}
 }
+
+// The register filter's fields say what the template said of each: label, hint, error with
+// its prefix, a select with its options or an input with its value, every text escaped.
+func TestFilterHTML(t *testing.T) {
+	rp := &registerPage{Controls: []rfield{
+		{Name: "q", Label: "Søk", Hint: `Ord i "tittel"`, Type: "search", Value: `havvind <&>`, Describedby: "q-hint"},
+		{Name: "ar", Label: "År", Type: "text", Value: "20x5", Class: "input-year", Inputmode: "numeric",
+			Error: "Skriv et år", ErrorPrefix: "Feil:", Describedby: "ar-error"},
+		{Name: "type", Label: "Type", Type: "select", Value: "project",
+			Options: []ropt{{Value: "", Label: "Alle"}, {Value: "project", Label: "Prosjekt"}}},
+	}}
+	want := `<div class="field">
+<label for="q">Søk</label>
+<p class="hint" id="q-hint">Ord i &#34;tittel&#34;</p>
+<input id="q" name="q" type="search" value="havvind &lt;&amp;&gt;" aria-describedby="q-hint">
+</div>
+<div class="field field-error">
+<label for="ar">År</label>
+<p class="error-message" id="ar-error"><span class="visually-hidden">Feil:</span> Skriv et år</p>
+<input id="ar" name="ar" type="text" value="20x5" class="input-year" inputmode="numeric" aria-describedby="ar-error" aria-invalid="true">
+</div>
+<div class="field">
+<label for="type">Type</label>
+<select id="type" name="type"><option value="">Alle</option><option value="project" selected>Prosjekt</option></select>
+</div>
+`
+	if got := string(rp.FilterHTML()); got != want {
+		t.Errorf("FilterHTML:\n got %s\nwant %s", got, want)
+	}
+}
