@@ -444,7 +444,7 @@ func (db *DB) readEngagements(ctx context.Context, orgID int64, ids []int64) ([]
 		}
 		es = append(es, e)
 		return nil
-	}, `SELECT `+engagementColumns+engagementFrom+` WHERE e.org_id = $1 AND e.id IN (`+idList(ids)+`)`, orgID)
+	}, `SELECT `+engagementColumns+engagementFrom+` WHERE e.id IN (`+idList(ids)+`) AND +e.org_id = $1`, orgID) // + keeps SQLite on the ids: without statistics it walked the organisation's index (19 ms)
 	if err != nil {
 		return nil, fmt.Errorf("read engagements: %w", err)
 	}
