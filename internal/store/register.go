@@ -177,10 +177,16 @@ func (db *DB) ListEngagements(ctx context.Context, f EngagementFilter) (*Engagem
 		where = append(where, "e.role_term_id = "+arg(f.RoleTermID))
 	}
 	if f.Year != 0 {
-		// Written as the start date's index has it, so that a list sorted by it starts at the
-		// year's end; an engagement without dates runs in every year.
-		where = append(where, "coalesce(e.start_date, '') <= "+arg(fmt.Sprintf("%04d-12-31", f.Year)),
-			"coalesce(e.end_date, '9999') >= "+arg(fmt.Sprintf("%04d", f.Year)))
+		// An engagement without dates runs in every year. Written so, SQLite finds a kind and a
+		// status in a year by the report's index (status, start date); a list sorted by start
+		// date also says it as that order's index has it, so that the walk starts at the year's
+		// end rather than passing every later start (131 ms at 100,000, 0.2 ms).
+		end := arg(fmt.Sprintf("%04d-12-31", f.Year))
+		where = append(where, "(e.start_date IS NULL OR e.start_date <= "+end+")",
+			"(e.end_date IS NULL OR e.end_date >= "+arg(fmt.Sprintf("%04d", f.Year))+")")
+		if f.Sort == "start" {
+			where = append(where, "coalesce(e.start_date, '') <= "+end)
+		}
 	}
 	if f.Responsible != 0 {
 		where = append(where, "e.responsible_id = "+arg(f.Responsible))
