@@ -58,29 +58,23 @@ type rgroup struct {
 // hundreds of options on every page of the list, and evaluating each in the template was a
 // third of the page's rendering.
 func (f rfield) OptionsHTML() template.HTML {
-	var b strings.Builder
+	var w htmlWriter
 	options := func(os []ropt) {
 		for _, o := range os {
-			b.WriteString(`<option value="`)
-			template.HTMLEscape(&b, []byte(o.Value))
-			b.WriteString(`"`)
+			selected := ""
 			if o.Value == f.Value {
-				b.WriteString(` selected`)
+				selected = " selected"
 			}
-			b.WriteString(`>`)
-			template.HTMLEscape(&b, []byte(o.Label))
-			b.WriteString(`</option>`)
+			w.raw(`<option value="`, esc(o.Value), `"`, selected, ">", esc(o.Label), "</option>")
 		}
 	}
 	options(f.Options)
 	for _, g := range f.Groups {
-		b.WriteString(`<optgroup label="`)
-		template.HTMLEscape(&b, []byte(g.Label))
-		b.WriteString(`">`)
+		w.raw(`<optgroup label="`, esc(g.Label), `">`)
 		options(g.Options)
-		b.WriteString(`</optgroup>`)
+		w.raw("</optgroup>")
 	}
-	return template.HTML(b.String())
+	return w.html()
 }
 
 // shown is the field's value as a reader sees it: a choice by its label.

@@ -321,3 +321,26 @@ func langOf(r *http.Request) i18n.Lang {
 	}
 	return i18n.Negotiate(r.Header.Get("Accept-Language"))
 }
+
+// htmlWriter writes the parts of a page that repeat too often for the template's reflection
+// (a list's rows, its filter's fields): markup as written, every value through esc or attr.
+type htmlWriter struct{ strings.Builder }
+
+func (w *htmlWriter) raw(ss ...string) {
+	for _, s := range ss {
+		w.WriteString(s)
+	}
+}
+
+// esc is s escaped for an element's text or a quoted attribute's value.
+func esc(s string) string { return template.HTMLEscapeString(s) }
+
+func (w *htmlWriter) html() template.HTML { return template.HTML(w.String()) }
+
+// attr is ` name="value"` with the value escaped, or nothing when the value is empty.
+func attr(name, value string) string {
+	if value == "" {
+		return ""
+	}
+	return " " + name + `="` + esc(value) + `"`
+}
