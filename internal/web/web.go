@@ -91,8 +91,9 @@ func New(c Config) (*Server, error) {
 	return s, nil
 }
 
-// admitted is how many requests work at once (admission): one per processor, two on
-// PostgreSQL, where a request spends part of its time waiting for the database server.
+// admitted is how many requests work at once (admission): one per processor, two per
+// processor on PostgreSQL, where a request spends part of its time waiting for the database
+// server.
 func admitted(db *store.DB) int {
 	n := runtime.GOMAXPROCS(0)
 	if db.Engine() == "postgres" {
