@@ -1,6 +1,10 @@
 package web
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/utsyn/utsyn"
+)
 
 // A select's options are written with the field's value selected, every text escaped.
 func TestOptionsHTML(t *testing.T) {
@@ -68,5 +72,37 @@ func TestFilterHTML(t *testing.T) {
 `
 	if got := string(rp.FilterHTML()); got != want {
 		t.Errorf("FilterHTML:\n got %s\nwant %s", got, want)
+	}
+}
+
+// The public list's cards say what the template said of each engagement, every text escaped,
+// and leave out the facts an engagement does not have.
+func TestCardsHTML(t *testing.T) {
+	lp := &workListPage{Words: workWords{Kind: "Type", Status: "Status", Example: "Eksempel", Acronym: "Forkortelse",
+		Period: "Periode", Programme: "Program", Countries: "Land", Funding: "Finansiering"},
+		Items: []workItem{
+			{Engagement: &utsyn.Engagement{Acronym: "TrAM", Programme: "Horisont 2020", Example: true},
+				Name: `<span lang="en">Transport: Advanced &amp; Modular</span>`, Href: "/nb/rogaland/arbeid/7", Kind: "Prosjekt",
+				Status: "Avsluttet", Period: "2018–2022", Countries: []string{"Norge", "Storbritannia"},
+				Funding: fundingView{Sums: []moneyView{{Amount: "EUR 1"}}, Text: "EUR 1 <om lag>"}},
+			{Engagement: &utsyn.Engagement{Title: utsyn.NewText("NSC", "")}, Name: "Nordsjøkommisjonen", Href: "/nb/rogaland/arbeid/8",
+				Kind: "Medlemskap", Status: "Aktiv"},
+		}}
+	want := `<li class="card">
+<h3><a href="/nb/rogaland/arbeid/7"><span lang="en">Transport: Advanced &amp; Modular</span></a></h3>
+<p class="meta"><span class="tag tag-work"><span class="visually-hidden">Type: </span>Prosjekt</span>
+<span class="tag tag-work-status"><span class="visually-hidden">Status: </span>Avsluttet</span>
+<span class="tag tag-example">Eksempel</span></p>
+<dl class="work-facts"><div><dt>Forkortelse</dt><dd>TrAM</dd></div><div><dt>Periode</dt><dd>2018–2022</dd></div><div><dt>Program</dt><dd>Horisont 2020</dd></div><div><dt>Land</dt><dd>Norge, Storbritannia</dd></div><div><dt>Finansiering</dt><dd>EUR 1 &lt;om lag&gt;</dd></div></dl>
+</li>
+<li class="card">
+<h3><a href="/nb/rogaland/arbeid/8">Nordsjøkommisjonen</a></h3>
+<p class="meta"><span class="tag tag-work"><span class="visually-hidden">Type: </span>Medlemskap</span>
+<span class="tag tag-work-status"><span class="visually-hidden">Status: </span>Aktiv</span></p>
+<dl class="work-facts"></dl>
+</li>
+`
+	if got := string(lp.CardsHTML()); got != want {
+		t.Errorf("CardsHTML:\n got %s\nwant %s", got, want)
 	}
 }
