@@ -318,23 +318,19 @@ func (p *page) countryName(code string) string {
 	return code
 }
 
-// publishedTrees returns the trees of the organisation's published strategies.
+// publishedTrees returns the trees of the organisation's published strategies, from its
+// register choices, which are kept while its records stay as they are (publishing a strategy,
+// or taking it off, is recorded): reading them was a sixth of the public list's time.
 func (s *Server) publishedTrees(ctx context.Context, orgID int64) ([]*utsyn.Tree, error) {
-	ss, err := s.db.ListStrategies(ctx, store.StrategyFilter{OrgID: orgID, Published: published})
+	c, err := s.registerChoices(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
 	var out []*utsyn.Tree
-	for _, st := range ss {
-		st, err := s.db.FindStrategyByID(ctx, st.ID) // with its levels, which the list leaves out
-		if err != nil {
-			return nil, err
+	for _, tree := range c.trees {
+		if tree.Strategy.Published {
+			out = append(out, tree)
 		}
-		tree, err := s.db.FindTree(ctx, st)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, tree)
 	}
 	return out, nil
 }

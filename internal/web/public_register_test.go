@@ -318,6 +318,25 @@ func TestPublicWork(t *testing.T) {
 			}
 		})
 
+		t.Run("a strategy taken off the public pages", func(t *testing.T) {
+			st, err := db.FindStrategy(ctx, fx.org.ID, demoStrategy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			option := fmt.Sprintf(`<option value="%d"`, fx.p2.ID)
+			publish := func(on bool, version int) {
+				t.Helper()
+				if err := db.Update(ctx, func(tx *store.Tx) error { return tx.PublishStrategy(ctx, fx.org.ID, st.ID, version, on) }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			has("/nb/rogaland/arbeid/", page("/nb/rogaland/arbeid/", 200), option)
+			publish(false, st.Version)
+			lacks("/nb/rogaland/arbeid/", page("/nb/rogaland/arbeid/", 200), option) // at once, though the trees are kept
+			publish(true, st.Version+1)
+			has("/nb/rogaland/arbeid/", page("/nb/rogaland/arbeid/", 200), option)
+		})
+
 		// Nothing internal, on any page the test opened, in either language. (The not-found page
 		// of the internal engagement's address names the address the reader asked for.)
 		for path, body := range pages {
