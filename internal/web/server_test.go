@@ -187,3 +187,43 @@ func demoTree(t testing.TB, db *store.DB, orgID int64) *utsyn.Tree {
 	}
 	return tree
 }
+
+// The main navigation offers what the reader may open, the current page marked: the public
+// pages to everyone, the register and dashboards to the organisation's readers, and the
+// administration to its administrators.
+func TestNavigation(t *testing.T) {
+	srv, db := newServer(t, "sqlite")
+	nav := func(body string) string {
+		t.Helper()
+		start, end := strings.Index(body, `<nav class="main-nav"`), strings.Index(body, "</nav>")
+		if start < 0 || end < start {
+			t.Fatalf("no main navigation in\n%.800s", body)
+		}
+		return body[start:end]
+	}
+	_, body := get(t, srv, "/en/rogaland/arbeid/")
+	want := `<li><a href="/en/rogaland">Home</a></li>
+      <li><a href="/en/rogaland#strategier">Strategies</a></li>
+      <li><a href="/en/rogaland#planer">Plans</a></li>
+      <li><a href="/en/rogaland/arbeid/" aria-current="page">International work</a></li>
+`
+	if got := nav(body); !strings.Contains(got, want) || strings.Contains(got, "engasjementer") || strings.Contains(got, "admin") {
+		t.Errorf("the public's navigation:\n%s\nwant\n%s", got, want)
+	}
+
+	addUser(t, db, "rogaland", "admin@example.org", utsyn.RoleAdmin)
+	b := newBrowser(t, srv)
+	b.signIn("admin@example.org", testPassword)
+	_, body = b.get("/nb/rogaland/engasjementer/")
+	got := nav(body)
+	for _, s := range []string{`<a href="/nb/rogaland/engasjementer/" aria-current="page">`, `<a href="/nb/rogaland/oversikt/">`,
+		`<a href="/nb/rogaland/admin/brukere">`, `<a href="/nb/rogaland/admin/logg">`, `<a href="/nb/rogaland/admin/sso">`,
+		`<a href="/nb/rogaland/arbeid/">`} {
+		if !strings.Contains(got, s) {
+			t.Errorf("an administrator's navigation lacks %s:\n%s", s, got)
+		}
+	}
+	if n := strings.Count(got, "aria-current"); n != 1 {
+		t.Errorf("%d links marked current, want 1:\n%s", n, got)
+	}
+}
