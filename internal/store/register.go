@@ -100,6 +100,47 @@ func (db *DB) ListEngagements(ctx context.Context, f EngagementFilter) (*Engagem
 			return nil, err
 		}
 	}
+	found, err := remember(&db.registers, f.OrgID, stamp, keep, now, fmt.Sprintf("page %+v", f), func() (foundPage, error) {
+		return db.findEngagements(ctx, f, stamp, keep, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	page := &EngagementPage{Total: found.total, More: found.totalMore}
+	if page.Items, err = db.registers.engagements(ctx, db, f.OrgID, stamp, keep, now, found.ids); err != nil {
+		return nil, err
+	}
+	if found.more && len(page.Items) > 0 {
+		last := page.Items[len(page.Items)-1]
+		page.Next = encodeCursor(cursor{Value: cursorValue(f.Sort, last), ID: last.ID})
+	}
+	return page, nil
+}
+
+// foundPage is what a list found: its page's ids, whether more follow, and its count.
+type foundPage struct {
+	ids       []int64
+	more      bool
+	total     int
+	totalMore bool
+}
+
+// cursorValue is the value of e that a list in this order goes on after.
+func cursorValue(sort string, e *utsyn.Engagement) string {
+	switch sort {
+	case "title":
+		return fold(e.Title.Get("nb"))
+	case "start":
+		return e.Start.String()
+	default:
+		return e.UpdatedAt.UTC().Format(time.RFC3339Nano)
+	}
+}
+
+// findEngagements finds the ids of a page of the list, and counts its matches when the filter
+// asks.
+func (db *DB) findEngagements(ctx context.Context, f EngagementFilter, stamp string, keep bool, now time.Time) (foundPage, error) {
+	var found foundPage
 	where := []string{"e.org_id = $1"}
 	args := []any{f.OrgID}
 	arg := func(v any) string {
@@ -162,7 +203,7 @@ func (db *DB) ListEngagements(ctx context.Context, f EngagementFilter) (*Engagem
 		}
 		var n int
 		if err := db.reads().QueryRowContext(ctx, `SELECT count(*) FROM (`+set.in(ownArg)+fmt.Sprintf(` LIMIT %d) s`, smallSet+1), own...).Scan(&n); err != nil {
-			return nil, fmt.Errorf("list engagements: %w", err)
+			return found, fmt.Errorf("list engagements: %w", err)
 		}
 		if n <= smallSet {
 			where = append(where, "e.id IN ("+set.in(arg)+")")
@@ -205,13 +246,13 @@ func (db *DB) ListEngagements(ctx context.Context, f EngagementFilter) (*Engagem
 			// which costs at most this register's index. How many match is kept with the
 			// list's count: it only chooses the plan, so another organisation's change that
 			// moves it a little matters not.
-			n, err := db.registers.number(f.OrgID, stamp, keep, now, "matches "+match, func() (n int, err error) {
+			n, err := remember(&db.registers, f.OrgID, stamp, keep, now, "matches "+match, func() (n int, err error) {
 				err = db.reads().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM engagements_fts WHERE engagements_fts MATCH $1 LIMIT $2) m`,
 					match, fewMatches+1).Scan(&n)
 				return n, err
 			})
 			if err != nil {
-				return nil, fmt.Errorf("list engagements: %w", err)
+				return found, fmt.Errorf("list engagements: %w", err)
 			}
 			if n > fewMatches {
 				walk = len(where) // the count still looks the matches up: it reads no rows
@@ -220,19 +261,15 @@ func (db *DB) ListEngagements(ctx context.Context, f EngagementFilter) (*Engagem
 		where = append(where, cond)
 	}
 	var order, keyset string
-	var value func(e *utsyn.Engagement) string
 	switch f.Sort {
 	case "title":
 		order, keyset = "e.title_sort, e.id", "(e.title_sort, e.id) > (%s, %s)"
-		value = func(e *utsyn.Engagement) string { return fold(e.Title.Get("nb")) }
 	case "start":
 		order, keyset = "coalesce(e.start_date, '') DESC, e.id DESC", "(coalesce(e.start_date, ''), e.id) < (%s, %s)"
-		value = func(e *utsyn.Engagement) string { return e.Start.String() }
 	case "", "updated":
 		order, keyset = "e.updated_at DESC, e.id DESC", "(e.updated_at, e.id) < (%s, %s)"
-		value = func(e *utsyn.Engagement) string { return e.UpdatedAt.UTC().Format(time.RFC3339Nano) }
 	default:
-		return nil, &utsyn.Error{Code: utsyn.EINVALID, Message: "error.sort", Field: "sort"}
+		return found, &utsyn.Error{Code: utsyn.EINVALID, Message: "error.sort", Field: "sort"}
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -240,7 +277,6 @@ func (db *DB) ListEngagements(ctx context.Context, f EngagementFilter) (*Engagem
 	}
 	limit = min(limit, 200)
 
-	page := &EngagementPage{}
 	if f.Count {
 		count := func() (n int, err error) {
 			err = db.reads().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM engagements e WHERE `+strings.Join(where, " AND ")+
@@ -249,25 +285,25 @@ func (db *DB) ListEngagements(ctx context.Context, f EngagementFilter) (*Engagem
 		}
 		counted := f
 		counted.After, counted.Sort, counted.Limit = "", "", 0 // the same count on every page
-		n, err := db.registers.number(f.OrgID, stamp, keep, now, fmt.Sprintf("count %+v", counted), count)
+		n, err := remember(&db.registers, f.OrgID, stamp, keep, now, fmt.Sprintf("count %+v", counted), count)
 		if err != nil {
-			return nil, fmt.Errorf("count engagements: %w", err)
+			return found, fmt.Errorf("count engagements: %w", err)
 		}
-		page.Total = n
-		if page.Total > CountLimit {
-			page.Total, page.More = CountLimit, true
+		found.total = n
+		if found.total > CountLimit {
+			found.total, found.totalMore = CountLimit, true
 		}
 	}
 	if f.After != "" {
 		c, err := decodeCursor(f.After)
 		if err != nil {
-			return nil, err
+			return found, err
 		}
 		var v any = c.Value
 		if f.Sort == "" || f.Sort == "updated" {
 			t, err := time.Parse(time.RFC3339Nano, c.Value)
 			if err != nil {
-				return nil, &utsyn.Error{Code: utsyn.EINVALID, Message: "error.cursor", Field: "after"}
+				return found, &utsyn.Error{Code: utsyn.EINVALID, Message: "error.cursor", Field: "after"}
 			}
 			v = t
 		}
@@ -276,7 +312,7 @@ func (db *DB) ListEngagements(ctx context.Context, f EngagementFilter) (*Engagem
 	if walk >= 0 {
 		where[walk] = "+" + where[walk]
 	}
-	if db.dialect == sqlite && f.Count && !page.More && walk < 0 {
+	if db.dialect == sqlite && f.Count && !found.totalMore && walk < 0 {
 		// No more than CountLimit match: finding them by the filter's own index and sorting
 		// them costs at most that many rows, where walking the list's order to find a page of
 		// a rare combination (a kind, a status and a year, say) can pass every entry of it
@@ -290,29 +326,23 @@ func (db *DB) ListEngagements(ctx context.Context, f EngagementFilter) (*Engagem
 		return r.Scan(&ids[len(ids)-1])
 	}, `SELECT e.id`+engagementFrom+` WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+fmt.Sprintf(` LIMIT %d`, limit+1), args...)
 	if err != nil {
-		return nil, fmt.Errorf("list engagements: %w", err)
+		return found, fmt.Errorf("list engagements: %w", err)
 	}
-	more := len(ids) > limit
-	if more {
+	if found.more = len(ids) > limit; found.more {
 		ids = ids[:limit]
 	}
-	if page.Items, err = db.registers.engagements(ctx, db, f.OrgID, stamp, keep, now, ids); err != nil {
-		return nil, err
-	}
-	if more && len(page.Items) > 0 {
-		last := page.Items[len(page.Items)-1]
-		page.Next = encodeCursor(cursor{Value: value(last), ID: last.ID})
-	}
-	return page, nil
+	found.ids = ids
+	return found, nil
 }
 
 // registerCache keeps what ListEngagements read of an organisation's register, for as long as
 // its records stay as they were (ChangeStamp) and at most registerMaxAge: the counts of filters
 // (each page of a list shows its count, the same on every page, and counting up to CountLimit
 // cost a sixth of a page's time at 100,000 engagements), how many engagements a search
-// matches, and the engagements the lists showed, with their links, partners and ids (reading
-// a page's 50 took three times as long as finding them). The list's query still runs each
-// time; what it finds is taken from here when it was read before.
+// matches, the ids each page found (a search walks a few thousand entries to fill a page, and
+// the same searches and pages are asked again, paging back and forth, by many at once), and
+// the engagements the lists showed, with their links, partners and ids (reading a page's 50
+// took three times as long as finding them).
 type registerCache struct {
 	mu   sync.Mutex
 	orgs map[int64]*registerState
@@ -322,15 +352,15 @@ type registerCache struct {
 type registerState struct {
 	stamp       string
 	since       time.Time
-	numbers     map[string]int // by what was worked out of what
+	found       map[string]any // by what was worked out of what: a count, a page's ids
 	engagements map[int64]*utsyn.Engagement
 }
 
 const (
 	registerMaxAge = time.Minute // on PostgreSQL an event can commit older than the newest seen
 	// The cache starts again when it holds more: an engagement with its links and partners
-	// takes about 4 KB, so the engagements take at most some 80 MB.
-	registerNumbers, registerEngagements = 4096, 20_000
+	// takes about 4 KB, so the engagements take at most some 80 MB; a page's ids at most 1.6 KB.
+	registerFound, registerEngagements = 4096, 20_000
 )
 
 // keepRegisters turns registerCache on; the benchmarks turn it off to measure a list asked for
@@ -348,36 +378,36 @@ func (c *registerCache) state(orgID int64, stamp string, now time.Time) *registe
 		if st != nil {
 			c.kept -= len(st.engagements)
 		}
-		st = &registerState{stamp: stamp, since: now, numbers: map[string]int{}, engagements: map[int64]*utsyn.Engagement{}}
+		st = &registerState{stamp: stamp, since: now, found: map[string]any{}, engagements: map[int64]*utsyn.Engagement{}}
 		c.orgs[orgID] = st
 	}
 	return st
 }
 
-// number returns what work gives for key in the organisation at stamp, from the cache when it
-// is known. keep false asks work every time.
-func (c *registerCache) number(orgID int64, stamp string, keep bool, now time.Time, key string, work func() (int, error)) (int, error) {
+// remember returns what work gives for key in the organisation at stamp, from the cache when
+// it is known. keep false asks work every time. What it keeps is shared: never change it.
+func remember[V any](c *registerCache, orgID int64, stamp string, keep bool, now time.Time, key string, work func() (V, error)) (V, error) {
 	if !keep {
 		return work()
 	}
 	c.mu.Lock()
-	n, ok := c.state(orgID, stamp, now).numbers[key]
+	v, ok := c.state(orgID, stamp, now).found[key]
 	c.mu.Unlock()
 	if ok {
-		return n, nil
+		return v.(V), nil
 	}
-	n, err := work()
+	w, err := work()
 	if err != nil {
-		return 0, err
+		return w, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	st := c.state(orgID, stamp, now)
-	if len(st.numbers) >= registerNumbers {
-		clear(st.numbers)
+	if len(st.found) >= registerFound {
+		clear(st.found)
 	}
-	st.numbers[key] = n
-	return n, nil
+	st.found[key] = w
+	return w, nil
 }
 
 // engagements returns the organisation's engagements with these ids, in their order, those

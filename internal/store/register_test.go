@@ -305,7 +305,22 @@ func TestListEngagements(t *testing.T) {
 			}
 		}
 
-		// A count is kept while the register stays as it was: a change shows in the next one.
+		// A count, and the page a list found, are kept while the register stays as it was: a
+		// change shows in the next list.
+		newest := func(f store.EngagementFilter) string {
+			t.Helper()
+			f.OrgID, f.Limit = org.ID, 1
+			page, err := db.ListEngagements(ctx, f)
+			if err != nil || len(page.Items) != 1 {
+				t.Fatalf("list %+v: %v", f, err)
+			}
+			return page.Items[0].Title.Get("nb")
+		}
+		searched := store.EngagementFilter{Query: "Nordsjøkommisjonen"}
+		before := newest(searched)
+		if again := newest(searched); again != before {
+			t.Errorf("the same search twice: %q, then %q", before, again)
+		}
 		err = db.UpdateAs(ctx, &utsyn.Principal{Label: "test"}, func(tx *store.Tx) error {
 			return tx.CreateEngagement(ctx, &utsyn.Engagement{OrgID: org.ID, Kind: utsyn.KindMembership, Status: utsyn.StatusActive,
 				Title: utsyn.NewText("Nordsjøkommisjonen 30", "")})
@@ -318,6 +333,9 @@ func TestListEngagements(t *testing.T) {
 		}
 		if got := count(store.EngagementFilter{Query: "Nordsjøkommisjonen"}); got != 11 {
 			t.Errorf("search after one more: %d, want 11", got)
+		}
+		if got := newest(searched); got != "Nordsjøkommisjonen 30" {
+			t.Errorf("search after one more: %q first (%q before), want the new one", got, before)
 		}
 		// The engagements a list showed are kept while the register stays as it was: a changed
 		// title, and a partner renamed, show in the next list.
