@@ -61,6 +61,8 @@ Scenarios:
   mixed        the list page with a filter made of a kind, a status, a year and an order,
                each of them or none, drawn anew for each request from some thousands: few
                are asked twice, so what the server keeps of earlier lists helps little
+  mixed-search the list page searched for the start of a word (four letters or more) with a
+               filter as in mixed: few are asked twice
   api-list     GET /api/v1/organisations/ORG/engagements with the same filters
   api-search   the same, searched
   public       the public list of published work (/nb/ORG/arbeid/), searched
@@ -142,7 +144,7 @@ func parse(args []string, getenv func(string) string, stdin io.Reader, stderr io
 		c.password = strings.TrimRight(line, "\r\n")
 	}
 	for _, s := range c.scenarios {
-		if (s == "list" || s == "search" || s == "mixed") && (c.email == "" || c.password == "") {
+		if (s == "list" || s == "search" || s == "mixed" || s == "mixed-search") && (c.email == "" || c.password == "") {
 			return nil, fmt.Errorf("scenario %s needs a signed-in reader: give --email and --password-stdin", s)
 		}
 	}
@@ -197,6 +199,18 @@ func mixedFilter(i int) string {
 	return strings.TrimSuffix(q, "&")
 }
 
+// mixedSearch is the i-th query of the mixed-search scenario: the start of a word, four letters
+// or more, and a filter as mixedFilter gives.
+func mixedSearch(i int) string {
+	r := rand.New(rand.NewPCG(uint64(i), 2))
+	word := []rune(words[r.IntN(len(words))])
+	q := "q=" + url.QueryEscape(string(word[:4+r.IntN(len(word)-3)]))
+	if f := mixedFilter(i); f != "" {
+		q += "&" + f
+	}
+	return q
+}
+
 // scenarioPaths returns the scenario's i-th request.
 var scenarioPaths = map[string]func(org string, i int) string{
 	"list": func(org string, i int) string {
@@ -207,6 +221,9 @@ var scenarioPaths = map[string]func(org string, i int) string{
 	},
 	"mixed": func(org string, i int) string {
 		return "/nb/" + org + "/engasjementer/?" + mixedFilter(i)
+	},
+	"mixed-search": func(org string, i int) string {
+		return "/nb/" + org + "/engasjementer/?" + mixedSearch(i)
 	},
 	"api-list": func(org string, i int) string {
 		return "/api/v1/organisations/" + org + "/engagements?" + listFilters[i%len(listFilters)].api

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -70,5 +72,25 @@ func TestMixedFilter(t *testing.T) {
 		if again := mixedFilter(i); again != q {
 			t.Fatalf("filter %d: %q, then %q: the i-th filter is not always the same", i, q, again)
 		}
+	}
+}
+
+// The mixed-search scenario searches for the start of one of the words, with a filter of the
+// mixed scenario, and few of its queries are asked twice.
+func TestMixedSearch(t *testing.T) {
+	seen := map[string]bool{}
+	for i := range 2000 {
+		q, err := url.ParseQuery(mixedSearch(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		term := []rune(q.Get("q"))
+		if len(term) < 4 || !slices.ContainsFunc(words, func(w string) bool { return strings.HasPrefix(w, string(term)) }) {
+			t.Fatalf("query %d searches for %q", i, string(term))
+		}
+		seen[mixedSearch(i)] = true
+	}
+	if len(seen) < 1800 {
+		t.Errorf("%d distinct queries of 2,000, want nearly all", len(seen))
 	}
 }

@@ -8,5 +8,9 @@ var SmallSet = &smallSet
 // by one and one it checks along the list's order.
 var FewMatches = &fewMatches
 
+// NarrowFilter lets the tests move the line between a filter whose engagements are read
+// whole and one found along the list's order.
+var NarrowFilter = &narrowFilter
+
 // KeepRegisters lets the benchmarks measure a list asked for the first time.
 var KeepRegisters = &keepRegisters

@@ -138,37 +138,52 @@ func TestListLargeRegister(t *testing.T) {
 			}
 		}
 
-		// A search finds the same pages, in the same order, whether its matches are looked up
-		// one by one (few) or checked along the list's order (many; on SQLite).
-		wasFew := *store.FewMatches
-		defer func() { *store.FewMatches = wasFew }()
+		// A search finds the same pages, in the same order, and the same count, whichever way
+		// it is found: its matches looked up one by one (few), the filter's engagements read
+		// whole (a narrow filter), or the list's order walked (many). Nothing is kept between
+		// the ways.
+		wasFew, wasNarrow := *store.FewMatches, *store.NarrowFilter
+		defer func() { *store.FewMatches, *store.NarrowFilter, *store.KeepRegisters = wasFew, wasNarrow, true }()
+		*store.KeepRegisters = false
+		ways := []struct {
+			name        string
+			few, narrow int
+		}{{"looked up", 1 << 30, 0}, {"read whole", 0, 1 << 30}, {"along the order", 0, 0}}
 		for _, q := range []string{"havvind", "nettverk", "offshore wind"} {
-			for _, sort := range []string{"updated", "title", "start"} {
-				var pages [2][]int64
-				var totals [2]int
-				for i, few := range []int{1 << 30, 0} {
-					*store.FewMatches = few
-					f := store.EngagementFilter{OrgID: org.ID, Query: q, Sort: sort, Limit: 40, Count: true}
-					for first := true; ; first = false {
-						page, err := db.ListEngagements(ctx, f)
-						if err != nil {
-							t.Fatalf("search %q by %s: %v", q, sort, err)
+			for _, filter := range []store.EngagementFilter{{}, {Kinds: []string{utsyn.KindProject}}, {Year: 2024, PublicOnly: true}} {
+				for _, sort := range []string{"updated", "title", "start"} {
+					var pages [3][]int64
+					var totals [3]int
+					for i, way := range ways {
+						*store.FewMatches, *store.NarrowFilter = way.few, way.narrow
+						f := filter
+						f.OrgID, f.Query, f.Sort, f.Limit, f.Count = org.ID, q, sort, 40, true
+						for first := true; ; first = false {
+							page, err := db.ListEngagements(ctx, f)
+							if err != nil {
+								t.Fatalf("search %q by %s: %v", q, sort, err)
+							}
+							if first {
+								totals[i] = page.Total
+							}
+							for _, e := range page.Items {
+								pages[i] = append(pages[i], e.ID)
+							}
+							if page.Next == "" {
+								break
+							}
+							f.After = page.Next
 						}
-						if first {
-							totals[i] = page.Total
-						}
-						for _, e := range page.Items {
-							pages[i] = append(pages[i], e.ID)
-						}
-						if page.Next == "" {
-							break
-						}
-						f.After = page.Next
 					}
-				}
-				if len(pages[0]) == 0 || !slices.Equal(pages[0], pages[1]) || totals[0] != totals[1] {
-					t.Errorf("search %q by %s: %d matches (count %d) looked up, %d (count %d) along the order", q, sort,
-						len(pages[0]), totals[0], len(pages[1]), totals[1])
+					if (len(pages[0]) == 0 && filter.Kinds == nil && filter.Year == 0) || len(pages[0]) != totals[0] {
+						t.Errorf("search %q in %+v by %s: %d matches over the pages, counted %d", q, filter, sort, len(pages[0]), totals[0])
+					}
+					for i := range ways[1:] {
+						if !slices.Equal(pages[0], pages[i+1]) || totals[0] != totals[i+1] {
+							t.Errorf("search %q in %+v by %s: %d matches (count %d) %s, %d (count %d) %s", q, filter, sort,
+								len(pages[0]), totals[0], ways[0].name, len(pages[i+1]), totals[i+1], ways[i+1].name)
+						}
+					}
 				}
 			}
 		}
