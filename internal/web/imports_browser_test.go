@@ -162,8 +162,14 @@ func TestBrowserImportPages(t *testing.T) {
 		var values []float64
 		deadline := time.Now().Add(100 * time.Second)
 		for time.Now().Before(deadline) {
-			state := jsEval[map[string]any](t, p, `(() => { const b = document.querySelector("progress");
-				return {running: !!b, value: b ? b.value : -1, h1: document.querySelector("h1").textContent}; })()`)
+			// The script reloads the page when the check is done: a page still loading is
+			// looked at again.
+			state := jsEval[map[string]any](t, p, `(() => { const b = document.querySelector("progress"), h = document.querySelector("h1");
+				return {loading: document.readyState !== "complete" || !h, running: !!b, value: b ? b.value : -1, h1: h ? h.textContent : ""}; })()`)
+			if state["loading"] == true {
+				time.Sleep(200 * time.Millisecond)
+				continue
+			}
 			if state["running"] != true {
 				if got := strings.TrimSpace(fmt.Sprint(state["h1"])); got != cat.T(i18n.NB, "import.job.title.checked") {
 					t.Errorf("after the check the page says %q", got)

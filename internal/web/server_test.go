@@ -80,6 +80,11 @@ func get(t testing.TB, srv *httptest.Server, path string, header ...string) (*ht
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A page, and an answer of the API, is sent in one piece, its length said.
+	if ct := resp.Header.Get("Content-Type"); (strings.HasPrefix(ct, "text/html") || strings.HasPrefix(ct, "application/json")) &&
+		resp.ContentLength != int64(len(b)) {
+		t.Errorf("GET %s: Content-Length %d, body %d bytes", path, resp.ContentLength, len(b))
+	}
 	return resp, string(b)
 }
 
