@@ -248,6 +248,11 @@ func (db *DB) findEngagements(ctx context.Context, f EngagementFilter, stamp str
 		order, keyset, first = "coalesce(e.start_date, '') DESC, e.id DESC", "(coalesce(e.start_date, ''), e.id) < (%s, %s)", "coalesce(e.start_date, '')"
 	case "", "updated":
 		order, keyset, first = "e.updated_at DESC, e.id DESC", "(e.updated_at, e.id) < (%s, %s)", "e.updated_at"
+		if db.dialect == sqlite {
+			// As stored, so that a walk goes on after it as its index has it; read as a time,
+			// each entry's would be parsed (a walk reads thousands).
+			first = "CAST(e.updated_at AS TEXT)"
+		}
 	default:
 		return found, &utsyn.Error{Code: utsyn.EINVALID, Message: "error.sort", Field: "sort"}
 	}
@@ -273,10 +278,15 @@ func (db *DB) findEngagements(ctx context.Context, f EngagementFilter, stamp str
 		after = []any{v, c.ID}
 	}
 	filter := listQuery{where: where, args: args}
+	terms := searchTerms(f.Query)
+	if len(terms) > 0 && db.dialect == postgres {
+		w := walk{db: db, order: order, keyset: keyset, first: first}
+		return db.findSearchedPostgres(ctx, f, db.dialect.matchQuery(terms), filter, after, limit, w, stamp, keep, now)
+	}
 	// The filter's count, without a search; a search and its list share it.
-	counted := f
-	counted.After, counted.Sort, counted.Limit, counted.Query = "", "", 0, "" // the same count on every page
-	filtered, err := remember(&db.registers, f.OrgID, stamp, keep, now, fmt.Sprintf("count %+v", counted), func() (int, error) {
+	unsearched := f
+	unsearched.Query = ""
+	filtered, err := remember(&db.registers, f.OrgID, stamp, keep, now, countKey(unsearched), func() (int, error) {
 		return db.countEngagements(ctx, filter)
 	})
 	if err != nil {
@@ -290,14 +300,9 @@ func (db *DB) findEngagements(ctx context.Context, f EngagementFilter, stamp str
 	if narrow && db.dialect == sqlite {
 		order = "+" + strings.ReplaceAll(order, ", e.", ", +e.")
 	}
-	if first == "e.updated_at" && db.dialect == sqlite {
-		// As stored, so that a walk goes on after it as its index has it; read as a time, each
-		// row's would be parsed (a walk reads thousands).
-		first = "CAST(e.updated_at AS TEXT)"
-	}
 	w := walk{db: db, order: order, keyset: keyset, first: first}
 
-	if terms := searchTerms(f.Query); len(terms) > 0 {
+	if len(terms) > 0 {
 		return db.findSearched(ctx, f, terms, filter, filtered, after, limit, w, stamp, keep, now)
 	}
 	if f.Count {
@@ -322,7 +327,13 @@ func (found foundPage) cut(limit int) foundPage {
 	return found
 }
 
-// findSearched finds a page of a search within the filter. On SQLite the search's matches are
+// countKey is what a list's count is kept by: the same on every page and in every order.
+func countKey(f EngagementFilter) string {
+	f.After, f.Sort, f.Limit = "", "", 0
+	return fmt.Sprintf("count %+v", f)
+}
+
+// findSearched finds a page of a search within the filter on SQLite. The search's matches are
 // read from the full-text index once (matchIDs) and kept while the register stays as it is;
 // the list then takes the filter's engagements in its order and keeps those that match, by
 // one of three ways, the cheapest for the sizes at hand (at 100,000 engagements each is a few
@@ -341,9 +352,6 @@ func (db *DB) findSearched(ctx context.Context, f EngagementFilter, terms []stri
 	w walk, stamp string, keep bool, now time.Time) (foundPage, error) {
 	var found foundPage
 	match := db.dialect.matchQuery(terms)
-	if db.dialect == postgres {
-		return db.findSearchedPostgres(ctx, f, match, filter, after, limit, w, stamp, keep, now)
-	}
 	matches, err := remember(&db.registers, f.OrgID, stamp, keep, now, "matches "+match, func() ([]int64, error) {
 		return db.matchIDs(ctx, match)
 	})
@@ -364,9 +372,7 @@ func (db *DB) findSearched(ctx context.Context, f EngagementFilter, terms []stri
 		})
 	}
 	if f.Count {
-		counted := f
-		counted.After, counted.Sort, counted.Limit = "", "", 0
-		found.total, err = remember(&db.registers, f.OrgID, stamp, keep, now, fmt.Sprintf("count %+v", counted), func() (int, error) {
+		found.total, err = remember(&db.registers, f.OrgID, stamp, keep, now, countKey(f), func() (int, error) {
 			if lookup || (!narrow && len(matches) <= manyMatches) {
 				return db.countEngagements(ctx, among())
 			}
@@ -402,7 +408,8 @@ func jsonIDs(ids []int64) string {
 }
 
 // findSearchedPostgres finds a page of a search within the filter on PostgreSQL, which checks
-// the search in the query and chooses its plan by its statistics. Looking the matches up once
+// the search in the query and chooses its plan by its statistics (the filter's own count is
+// not needed). Looking the matches up once
 // as SQLite does (findSearched) cost as much in all: PostgreSQL reads each match's row for its
 // id, 10–340 ms for a word in a few per cent of 100,000, where a page checked along the order
 // reads a few thousand.
@@ -411,10 +418,8 @@ func (db *DB) findSearchedPostgres(ctx context.Context, f EngagementFilter, matc
 	var found foundPage
 	searched := filter.and(func(arg func(any) string) string { return db.dialect.matchSQL(arg(match)) })
 	if f.Count {
-		counted := f
-		counted.After, counted.Sort, counted.Limit = "", "", 0
 		var err error
-		found.total, err = remember(&db.registers, f.OrgID, stamp, keep, now, fmt.Sprintf("count %+v", counted), func() (int, error) {
+		found.total, err = remember(&db.registers, f.OrgID, stamp, keep, now, countKey(f), func() (int, error) {
 			return db.countEngagements(ctx, searched)
 		})
 		if err != nil {
