@@ -298,7 +298,7 @@ func (db *DB) findEngagements(ctx context.Context, f EngagementFilter, stamp str
 	// ms at 100,000). The + keeps SQLite from taking the order's index.
 	narrow := filtered <= narrowFilter
 	if narrow && db.dialect == sqlite {
-		order = "+" + strings.ReplaceAll(order, ", e.", ", +e.")
+		order = sortedApart(order)
 	}
 	w := walk{db: db, order: order, keyset: keyset, first: first}
 
@@ -325,6 +325,15 @@ func (found foundPage) cut(limit int) foundPage {
 		found.total, found.totalMore = CountLimit, true
 	}
 	return found
+}
+
+// sortedApart is an SQLite order whose columns (a +) keep SQLite from walking the order's
+// index: the rows are found by the query's other conditions and sorted.
+func sortedApart(order string) string {
+	if strings.HasPrefix(order, "+") {
+		return order
+	}
+	return "+" + strings.ReplaceAll(order, ", e.", ", +e.")
 }
 
 // countKey is what a list's count is kept by: the same on every page and in every order.
@@ -441,19 +450,25 @@ const manyMatches = 10 * CountLimit
 // matchIDs returns the ids, in order, of the engagements of every organisation that match the
 // search on SQLite; a list checks its own against them.
 func (db *DB) matchIDs(ctx context.Context, match string) ([]int64, error) {
+	ids, err := readIDs(ctx, db.reads(), `SELECT rowid FROM engagements_fts WHERE engagements_fts MATCH $1 ORDER BY rowid`, match)
+	if err != nil {
+		return nil, fmt.Errorf("search engagements: %w", err)
+	}
+	return ids, nil
+}
+
+// readIDs returns the ids a query finds, in its order.
+func readIDs(ctx context.Context, q queryer, query string, args ...any) ([]int64, error) {
 	var ids []int64
-	err := eachRow(ctx, db.reads(), func(r *sql.Rows) error {
+	err := eachRow(ctx, q, func(r *sql.Rows) error {
 		var id int64
 		if err := r.Scan(&id); err != nil {
 			return err
 		}
 		ids = append(ids, id)
 		return nil
-	}, `SELECT rowid FROM engagements_fts WHERE engagements_fts MATCH $1 ORDER BY rowid`, match)
-	if err != nil {
-		return nil, fmt.Errorf("search engagements: %w", err)
-	}
-	return ids, nil
+	}, query, args...)
+	return ids, err
 }
 
 // countEngagements counts the engagements q finds, up to one more than CountLimit.
@@ -542,18 +557,10 @@ func (w walk) sorted(ctx context.Context, q listQuery, after []any, n int) ([]in
 		q = q.and(func(arg func(any) string) string { return fmt.Sprintf(w.keyset, arg(after[0]), arg(after[1])) })
 	}
 	order := w.order
-	if w.db.dialect == sqlite && !strings.HasPrefix(order, "+") {
-		order = "+" + strings.ReplaceAll(order, ", e.", ", +e.")
+	if w.db.dialect == sqlite {
+		order = sortedApart(order)
 	}
-	var ids []int64
-	err := eachRow(ctx, w.db.reads(), func(r *sql.Rows) error {
-		var id int64
-		if err := r.Scan(&id); err != nil {
-			return err
-		}
-		ids = append(ids, id)
-		return nil
-	}, `SELECT e.id`+engagementFrom+` WHERE `+q.sql()+` ORDER BY `+order+fmt.Sprintf(` LIMIT %d`, n), q.args...)
+	ids, err := readIDs(ctx, w.db.reads(), `SELECT e.id`+engagementFrom+` WHERE `+q.sql()+` ORDER BY `+order+fmt.Sprintf(` LIMIT %d`, n), q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list engagements: %w", err)
 	}
