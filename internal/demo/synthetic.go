@@ -82,7 +82,7 @@ func LoadSynthetic(ctx context.Context, db *store.DB, s Synthetic) (*SyntheticRe
 	started := time.Now()
 	g := &generator{rng: rand.New(rand.NewPCG(s.Seed, 0x7574_7379_6e)), seed: s.Seed}
 	counts := shares(s.Engagements, s.Organisations)
-	done, lastReport := 0, time.Time{}
+	done, lastReport, analyzedAt := 0, time.Time{}, s.Batch/2 // analyzed after the first batch, then as the register doubles
 	for i, count := range counts {
 		slug := SyntheticSlug(s.Seed, i+1)
 		var orgID int64
@@ -129,6 +129,17 @@ func LoadSynthetic(ctx context.Context, db *store.DB, s Synthetic) (*SyntheticRe
 			}
 			done += n
 			res.Engagements = done
+			if done >= analyzedAt*2 {
+				// The planner's statistics and the plans made from them (PostgreSQL's checks of
+				// foreign keys among them) still describe the tables as they were: where
+				// autovacuum is off or behind, each check then read the whole table, and 100,000
+				// took hours. Refreshed whenever the register has doubled, they cost a fraction
+				// of the load.
+				if err := db.Analyze(ctx); err != nil {
+					return nil, err
+				}
+				analyzedAt = done
+			}
 			if time.Since(lastReport) > time.Second || done == s.Engagements {
 				lastReport = time.Now()
 				fmt.Fprintf(progress, "synthetic: %d/%d engagements (%s: %d/%d), %.1f s\n", done, s.Engagements, slug, from+n, count,
