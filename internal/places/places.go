@@ -5,6 +5,7 @@ package places
 import (
 	_ "embed"
 	"encoding/csv"
+	"iter"
 	"slices"
 	"sort"
 	"strings"
@@ -64,7 +65,11 @@ func Lookup(code string) (Country, bool) {
 // (Ø after Z in bokmål). The order is worked out once per language: the register's filter
 // lists the countries on every page, and sorting them by collation cost a quarter of a
 // millisecond each time.
-func All(lang string) []Country {
+func All(lang string) []Country { return slices.Collect(InOrder(lang)) }
+
+// InOrder yields the countries in All's order without copying them, for a page that only looks
+// them over (the register's filter, on every page of the list).
+func InOrder(lang string) iter.Seq[Country] {
 	if lang != "en" {
 		lang = "nb"
 	}
@@ -82,7 +87,7 @@ func All(lang string) []Country {
 			return col.CompareString(sorted.list[i].Name(lang), sorted.list[j].Name(lang)) < 0
 		})
 	})
-	return slices.Clone(sorted.list)
+	return slices.Values(sorted.list)
 }
 
 var byLanguage = map[string]*struct {

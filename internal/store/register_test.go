@@ -375,3 +375,30 @@ func TestListEngagements(t *testing.T) {
 		}
 	})
 }
+
+// TestOneChangeStamp: within a context from OneChangeStamp the organisation's stamp is read
+// once, so a change made meanwhile shows only to a context without it.
+func TestOneChangeStamp(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		org, _ := registerFixture(t, db)
+		one := store.OneChangeStamp(ctx)
+		before, err := db.ChangeStamp(one, org.ID)
+		if err != nil || before == "" {
+			t.Fatalf("stamp %q, %v", before, err)
+		}
+		err = db.UpdateAs(ctx, &utsyn.Principal{Label: "test"}, func(tx *store.Tx) error {
+			return tx.CreateEngagement(ctx, &utsyn.Engagement{OrgID: org.ID, Kind: utsyn.KindProject, Status: utsyn.StatusIdea,
+				Title: utsyn.NewText("Ny idé", "")})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, err := db.ChangeStamp(one, org.ID); err != nil || again != before {
+			t.Errorf("the same context: %q, %v; want %q as first read", again, err, before)
+		}
+		if now, err := db.ChangeStamp(ctx, org.ID); err != nil || now == before {
+			t.Errorf("another context: %q, %v; want the stamp of the change", now, err)
+		}
+	})
+}

@@ -361,6 +361,38 @@ func (db *DB) latestUpdates(ctx context.Context, orgID int64, to utsyn.Date) ([]
 // trail, which every change records. A view built when the stamp was the same (a report, the
 // published work of the public pages) shows the same records. "" when the organisation has no events yet.
 func (db *DB) ChangeStamp(ctx context.Context, orgID int64) (string, error) {
+	memo, _ := ctx.Value(stampMemoKey{}).(*stampMemo)
+	if memo == nil {
+		return db.readChangeStamp(ctx, orgID)
+	}
+	memo.mu.Lock()
+	defer memo.mu.Unlock()
+	if stamp, ok := memo.stamps[orgID]; ok {
+		return stamp, nil
+	}
+	stamp, err := db.readChangeStamp(ctx, orgID)
+	if err == nil {
+		memo.stamps[orgID] = stamp
+	}
+	return stamp, err
+}
+
+// OneChangeStamp returns a context in which ChangeStamp reads each organisation's stamp once,
+// for a request that only reads: its parts (the register's choices, then its list) then
+// show the records in one state, and the second asks no query (a twentieth of a list page's
+// time). A request that writes must not use it: it would see the stamp from before its change.
+func OneChangeStamp(ctx context.Context) context.Context {
+	return context.WithValue(ctx, stampMemoKey{}, &stampMemo{stamps: map[int64]string{}})
+}
+
+type stampMemoKey struct{}
+
+type stampMemo struct {
+	mu     sync.Mutex
+	stamps map[int64]string
+}
+
+func (db *DB) readChangeStamp(ctx context.Context, orgID int64) (string, error) {
 	var id int64
 	var at time.Time
 	err := db.reads().QueryRowContext(ctx, `SELECT id, at FROM audit_events WHERE org_id = $1 ORDER BY at DESC, id DESC LIMIT 1`, orgID).Scan(&id, &at)

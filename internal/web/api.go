@@ -40,17 +40,17 @@ func (s *Server) api(h apiHandler) http.HandlerFunc {
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	// Compact: indenting a page of 50 engagements cost as much as encoding it, and every JSON
 	// tool a reader uses indents it again.
-	b, err := json.Marshal(v)
-	if err != nil {
+	buf := takeBuffer()
+	defer giveBuffer(buf)
+	if err := json.NewEncoder(buf).Encode(v); err != nil { // as json.Marshal, and a newline
 		http.Error(w, `{"error":{"code":"internal","message":"internal error"}}`, http.StatusInternalServerError)
 		return
 	}
-	b = append(b, '\n')
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b))) // one piece, as render
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len())) // one piece, as render
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
-		w.Write(b)
+		w.Write(buf.Bytes())
 	}
 }
 

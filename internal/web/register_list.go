@@ -149,7 +149,9 @@ type registerPage struct {
 	NextHref, FirstHref      string
 	ExportCSV, ExportXLSX    string
 	AllHref, MineHref, Count string
-	NewHref                  string
+	ActorsHref               string
+	NewHref, RatesHref       string // "" when the reader may not add engagements, or set rates
+	PageN                    string // "page 2" after the first page, else ""
 }
 
 // regListItem is one engagement in the list.
@@ -160,9 +162,24 @@ type regListItem struct {
 	Public                            bool
 }
 
-// regListWords are the words the list's rows share.
+// regListWords are the list page's words, looked up here rather than by its template for the
+// reason the layout's are (frame).
 type regListWords struct {
-	Responsible, Public, Partners string
+	Responsible, Public, Partners         string // the rows'
+	All, Mine, Actors, Rates, New         string
+	FilterTitle, Submit, Clear, CSV, XLSX string
+	EmptyFiltered, EmptyMine, EmptyAll    string
+	Pages, FirstPage, NextPage            string
+}
+
+func newRegListWords(p *page) regListWords {
+	return regListWords{Responsible: p.T("register.field.responsible"), Public: p.T("register.public"),
+		Partners: p.T("register.partners_short"), All: p.T("register.all"), Mine: p.T("register.mine.title"),
+		Actors: p.T("actor.list.title"), Rates: p.T("rates.title"), New: p.T("register.new.title"),
+		FilterTitle: p.T("register.filter.title"), Submit: p.T("register.filter.submit"), Clear: p.T("register.filter.clear"),
+		CSV: p.T("register.export.csv"), XLSX: p.T("register.export.xlsx"), EmptyFiltered: p.T("register.empty.filtered"),
+		EmptyMine: p.T("register.empty.mine"), EmptyAll: p.T("register.empty.all"), Pages: p.T("register.pages"),
+		FirstPage: p.T("register.first_page"), NextPage: p.T("register.next_page")}
 }
 
 // FilterHTML writes the filter's fields, for the reason RowsHTML writes the rows: ten fields
@@ -246,7 +263,7 @@ func (s *Server) myEngagements(w http.ResponseWriter, r *http.Request, p *page) 
 }
 
 func (s *Server) registerList(w http.ResponseWriter, r *http.Request, p *page, mine bool) error {
-	ctx := r.Context()
+	ctx := store.OneChangeStamp(r.Context()) // the choices and the list in one state of the records
 	c, err := s.registerChoices(ctx, p.Org.ID)
 	if err != nil {
 		return err
@@ -269,8 +286,17 @@ func (s *Server) registerList(w http.ResponseWriter, r *http.Request, p *page, m
 		return err
 	}
 	rp.Total = page.Total
-	rp.Words = regListWords{Responsible: p.T("register.field.responsible"), Public: p.T("register.public"),
-		Partners: p.T("register.partners_short")}
+	rp.Words = newRegListWords(p)
+	rp.ActorsHref = p.Href(p.Org.Slug, "aktorer", "")
+	if p.CanAdmin() {
+		rp.RatesHref = p.Href(p.Org.Slug, "admin", "valutakurser")
+	}
+	if !p.CanCreate() {
+		rp.NewHref = ""
+	}
+	if lf.Page > 1 {
+		rp.PageN = p.T("register.page_n", "page", lf.Page)
+	}
 	rp.Items = make([]regListItem, len(page.Items))
 	for i, e := range page.Items {
 		names := make([]string, len(e.Partners))
@@ -337,17 +363,12 @@ func filterControls(p *page, lf regListFilter, problems map[string]string, c *re
 	b.choose(qKind, "register.field.kind", "", kindOptions(p, all))
 	b.choose(qStatus, "register.field.status", "", statusOptions(p, all))
 	b.add(rfield{Name: qElement, Label: p.T("register.filter.element"), Hint: p.T("register.filter.element_hint"), Type: "select",
-		Options: []ropt{{Value: "", Label: all}}, Groups: c.elementGroups(p)})
-	countries := []ropt{{Value: "", Label: all}}
-	codes := slices.Clone(c.inUse.Countries)
-	if lf.Country != "" && !slices.Contains(codes, lf.Country) {
-		codes = append(codes, lf.Country)
+		Options: []ropt{{Value: "", Label: all}}, Groups: c.filter[p.Lang].elements})
+	inUse := c.filter[p.Lang].countries
+	if lf.Country != "" && !slices.Contains(c.inUse.Countries, lf.Country) { // chosen, but no longer any engagement's
+		inUse = countryOptions(p.Lang, append(slices.Clone(c.inUse.Countries), lf.Country))
 	}
-	for _, cc := range places.All(string(p.Lang)) {
-		if slices.Contains(codes, cc.Code) {
-			countries = append(countries, ropt{Value: cc.Code, Label: cc.Name(string(p.Lang))})
-		}
-	}
+	countries := append([]ropt{{Value: "", Label: all}}, inUse...)
 	b.add(rfield{Name: qCountry, Label: p.T("register.filter.country"), Hint: p.T("register.filter.country_hint"), Type: "select", Options: countries})
 	programmes := []ropt{{Value: "", Label: all}}
 	for _, pr := range c.inUse.Programmes {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/utsyn/utsyn"
@@ -27,8 +28,8 @@ type page struct {
 	Status    int
 	query     string // the request's query, for the language switch
 	cat       *i18n.Catalog
+	words     *frameWords // the layout's, in Lang
 	assetHash string
-	version   string
 }
 
 type crumb struct {
@@ -140,9 +141,6 @@ func formatTime(lang i18n.Lang, t time.Time) string {
 	return i18n.FormatDate(lang, t) + " " + t.Format("15:04")
 }
 
-// Version is the running binary's version, shown in the footer.
-func (p *page) Version() string { return p.version }
-
 // funcs are the few template functions; everything that needs the language is a method of page.
 var funcs = template.FuncMap{
 	// elementArgs passes the strategy page and one element to a sub-template.
@@ -193,8 +191,8 @@ func (s *Server) newPage(lang i18n.Lang, r *http.Request) *page {
 		Path:      strings.TrimPrefix(r.URL.Path, "/"+string(lang)),
 		query:     r.URL.RawQuery,
 		cat:       s.cat,
+		words:     s.words[lang],
 		assetHash: s.assetHash,
-		version:   s.version,
 		Status:    http.StatusOK,
 	}
 	if w := whoFrom(r); w != nil {
@@ -212,8 +210,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+	buf := takeBuffer()
+	defer giveBuffer(buf)
+	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
 		s.log.Error("render", "template", name, "path", r.URL.Path, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -226,6 +225,23 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 	if r.Method != http.MethodHead {
 		w.Write(buf.Bytes())
 	}
+}
+
+// buffers hold pages and API answers while they are written. A register page is some 40 kB,
+// and a buffer grown anew for each was a third of the bytes the page allocated, which the
+// garbage collector then had to come back for.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func takeBuffer() *bytes.Buffer { return buffers.Get().(*bytes.Buffer) }
+
+// giveBuffer returns a buffer once what it held has been written. A rare large one (an export
+// of the whole register) is left to the collector rather than kept.
+func giveBuffer(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 {
+		return
+	}
+	b.Reset()
+	buffers.Put(b)
 }
 
 // pageHandler handles a page in the language of the path; it returns an error to show the

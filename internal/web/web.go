@@ -53,6 +53,7 @@ type Server struct {
 	pages     map[string]*template.Template
 	static    fs.FS
 	assetHash string // content hash of the static files, so their URLs change with them
+	words     map[i18n.Lang]*frameWords
 	work      workCache
 	choices   choicesCache
 	// reports keeps the reports built, for as long as their organisation's records stay as
@@ -83,6 +84,10 @@ func New(c Config) (*Server, error) {
 	}
 	if s.assetHash, err = hashFS(s.static); err != nil {
 		return nil, err
+	}
+	s.words = map[i18n.Lang]*frameWords{}
+	for _, lang := range i18n.Langs {
+		s.words[lang] = newFrameWords(s.cat, lang, s.assetHash, s.version)
 	}
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
