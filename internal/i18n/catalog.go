@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -151,8 +152,8 @@ func (c *Catalog) T(l Lang, key string, args ...any) string {
 	}
 	return expand(text, func(name string) (string, bool) {
 		for i := 0; i+1 < len(args); i += 2 {
-			if fmt.Sprint(args[i]) == name {
-				return fmt.Sprint(args[i+1]), true
+			if argString(args[i]) == name {
+				return argString(args[i+1]), true
 			}
 		}
 		return "", false
@@ -188,12 +189,26 @@ func placeholders(text string) []string {
 	return slices.Compact(names)
 }
 
+// argString is fmt.Sprint(v), without fmt for the strings and numbers most messages take.
+func argString(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case int:
+		return strconv.Itoa(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	}
+	return fmt.Sprint(v)
+}
+
 // expand replaces each {name} placeholder in text with value(name) when that
 // reports true, in one pass so that values are never expanded themselves. A
 // name is one or more ASCII letters, digits or underscores; other braces are
 // left as they are.
 func expand(text string, value func(name string) (string, bool)) string {
 	var b strings.Builder
+	b.Grow(len(text) + 16)
 	for {
 		open := strings.IndexByte(text, '{')
 		if open < 0 {

@@ -1,7 +1,6 @@
 package i18n
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -155,10 +154,12 @@ func monthName(l Lang, m time.Month) string {
 // "27 November 2026" in EN. It uses t's own location, so convert to the
 // reader's time zone first.
 func FormatDate(l Lang, t time.Time) string {
+	// Written without fmt: a page of the register writes a hundred dates.
+	year, month, day := t.Date()
 	if l == EN {
-		return fmt.Sprintf("%d %s %d", t.Day(), monthName(l, t.Month()), t.Year())
+		return strconv.Itoa(day) + " " + monthName(l, month) + " " + strconv.Itoa(year)
 	}
-	return fmt.Sprintf("%d. %s %d", t.Day(), monthName(l, t.Month()), t.Year())
+	return strconv.Itoa(day) + ". " + monthName(l, month) + " " + strconv.Itoa(year)
 }
 
 // FormatMonth writes a month of a year: "juni 2023" in NB and "June 2023" in
@@ -173,8 +174,10 @@ func FormatMonth(l Lang, year int, month time.Month) string {
 // (day and month with two digits) in NB and "27 Nov 2026" in EN. Like
 // FormatDate it uses t's own location.
 func FormatDateShort(l Lang, t time.Time) string {
+	year, month, day := t.Date()
 	if l == EN {
-		return fmt.Sprintf("%d %s %d", t.Day(), t.Month().String()[:3], t.Year())
+		return strconv.Itoa(day) + " " + month.String()[:3] + " " + strconv.Itoa(year)
 	}
-	return fmt.Sprintf("%02d.%02d.%d", t.Day(), int(t.Month()), t.Year())
+	two := func(n int) string { return string([]byte{byte('0' + n/10), byte('0' + n%10)}) }
+	return two(day) + "." + two(int(month)) + "." + strconv.Itoa(year)
 }

@@ -97,3 +97,16 @@ func (p *page) Frame() *frame {
 	}
 	return f
 }
+
+// NavHTML writes the main menu's entries, for the reason RowsHTML writes the register's rows.
+func (f *frame) NavHTML() template.HTML {
+	var w htmlWriter
+	for _, l := range f.Nav {
+		current := ""
+		if l.Current {
+			current = ` aria-current="page"`
+		}
+		w.raw("\n      <li><a", attr("href", l.Href), current, ">", esc(l.Label), "</a></li>")
+	}
+	return w.html()
+}
