@@ -171,17 +171,37 @@ func (tx *Tx) CreateSession(ctx context.Context, s *Session) error {
 	return nil
 }
 
-// FindSession returns the session with the hash, or not-found.
-func (db *DB) FindSession(ctx context.Context, tokenHash string) (*Session, error) {
-	s := &Session{TokenHash: tokenHash}
-	err := db.reads().QueryRowContext(ctx, `SELECT user_id, org_id, created_at, last_seen_at, expires_at FROM sessions
-		WHERE token_hash = $1`, tokenHash).Scan(&s.UserID, &s.OrgID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("session")
-	} else if err != nil {
-		return nil, fmt.Errorf("find session: %w", err)
+// FindSession returns the session with the hash and its user, with their memberships, or
+// not-found. One query, not one for each: every page a signed-in person asks for begins here.
+func (db *DB) FindSession(ctx context.Context, tokenHash string) (*Session, *utsyn.User, error) {
+	var s *Session
+	u := &utsyn.User{}
+	err := eachRow(ctx, db.reads(), func(r *sql.Rows) error {
+		first := Session{TokenHash: tokenHash}
+		var orgID sql.NullInt64
+		var slug, role sql.NullString
+		if err := r.Scan(&first.UserID, &first.OrgID, &first.CreatedAt, &first.LastSeenAt, &first.ExpiresAt,
+			&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt, &orgID, &slug, &role); err != nil {
+			return err
+		}
+		if s == nil {
+			s = &first
+		}
+		if orgID.Valid {
+			u.Memberships = append(u.Memberships, utsyn.Membership{OrgID: orgID.Int64, OrgSlug: slug.String, Role: utsyn.Role(role.String)})
+		}
+		return nil
+	}, `SELECT s.user_id, s.org_id, s.created_at, s.last_seen_at, s.expires_at,
+			u.id, u.email, u.name, u.password_hash, u.created_at, u.updated_at, m.org_id, o.slug, m.role
+		FROM sessions s JOIN users u ON u.id = s.user_id
+			LEFT JOIN memberships m ON m.user_id = u.id LEFT JOIN organisations o ON o.id = m.org_id
+		WHERE s.token_hash = $1 ORDER BY o.slug`, tokenHash)
+	if err != nil {
+		return nil, nil, fmt.Errorf("find session: %w", err)
+	} else if s == nil {
+		return nil, nil, notFound("session")
 	}
-	return s, nil
+	return s, u, nil
 }
 
 // TouchSession records activity on a session, for its idle time-out.

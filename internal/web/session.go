@@ -41,7 +41,7 @@ func (s *Server) identify(next http.Handler) http.Handler {
 		}
 		ctx := r.Context()
 		hash := auth.HashSecret(c.Value)
-		sess, err := s.db.FindSession(ctx, hash)
+		sess, user, err := s.db.FindSession(ctx, hash)
 		now := s.now()
 		if err != nil || now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > sessionIdle {
 			if err == nil {
@@ -49,12 +49,6 @@ func (s *Server) identify(next http.Handler) http.Handler {
 			} else if !utsyn.IsNotFound(err) {
 				s.log.Error("find session", "err", err)
 			}
-			s.clearSessionCookie(w, r)
-			next.ServeHTTP(w, r)
-			return
-		}
-		user, err := s.db.FindUser(ctx, sess.UserID)
-		if err != nil {
 			s.clearSessionCookie(w, r)
 			next.ServeHTTP(w, r)
 			return
