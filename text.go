@@ -3,7 +3,9 @@ package utsyn
 import (
 	"database/sql/driver"
 	"encoding/json"
+	"encoding/json/jsontext"
 	"fmt"
+	"slices"
 	"sort"
 	"unicode/utf8"
 )
@@ -107,6 +109,31 @@ func (t Text) MarshalJSON() ([]byte, error) {
 		return b, nil
 	}
 	return json.Marshal(map[string]string(t))
+}
+
+// MarshalJSONTo writes the text as MarshalJSON does, straight to the encoder: encoding/json
+// calls it in place of MarshalJSON, and need not then read back and check what that returned
+// (a page of 50 engagements from the API has some hundred texts: a fifth of its time). The
+// encoder escapes the strings as json.Marshal does a map's (FuzzTextMarshal holds them alike).
+func (t Text) MarshalJSONTo(enc *jsontext.Encoder) error {
+	var buf [4]string // the languages, sorted: seldom more than two
+	keys := buf[:0]
+	for k := range t {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	if err := enc.WriteToken(jsontext.BeginObject); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := enc.WriteToken(jsontext.String(k)); err != nil {
+			return err
+		}
+		if err := enc.WriteToken(jsontext.String(t[k])); err != nil {
+			return err
+		}
+	}
+	return enc.WriteToken(jsontext.EndObject)
 }
 
 // appendPlainText writes the common case of a text the way json.Marshal does, keys in order,

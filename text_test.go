@@ -80,5 +80,9 @@ func FuzzTextMarshal(f *testing.F) {
 		if string(got) != string(want) {
 			t.Fatalf("%q: written %s, json.Marshal writes %s", text, got, want)
 		}
+		// json.Marshal of the text itself calls MarshalJSONTo.
+		if to, err := json.Marshal(struct{ T Text }{text}); err != nil || string(to) != `{"T":`+string(want)+`}` {
+			t.Fatalf("%q: MarshalJSONTo wrote %s, %v; json.Marshal writes %s", text, to, err, want)
+		}
 	})
 }

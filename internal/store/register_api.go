@@ -82,28 +82,6 @@ type ElementPlace struct {
 	Published bool
 }
 
-// ElementPlaces returns the strategy of each element with one of the ids; ids that are no
-// element are left out.
-func (db *DB) ElementPlaces(ctx context.Context, ids []int64) (map[int64]ElementPlace, error) {
-	out := map[int64]ElementPlace{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	err := eachRow(ctx, db.read, func(r *sql.Rows) error {
-		var id int64
-		var p ElementPlace
-		if err := r.Scan(&id, &p.Strategy, &p.Published); err != nil {
-			return err
-		}
-		out[id] = p
-		return nil
-	}, `SELECT e.id, s.slug, s.published FROM elements e JOIN strategies s ON s.id = e.strategy_id WHERE e.id IN (`+inList(ids)+`)`)
-	if err != nil {
-		return nil, fmt.Errorf("element places: %w", err)
-	}
-	return out, nil
-}
-
 // Person is a user as a record names them: for the person responsible for an engagement.
 type Person struct {
 	ID    int64

@@ -273,39 +273,39 @@ type apiTerms struct {
 	id  map[string]map[string]int64 // vocabulary → key → id
 }
 
+// apiTerms are the organisation's terms, from its register choices (kept while its records
+// stay as they are).
 func (s *Server) apiTerms(ctx context.Context, orgID int64) (apiTerms, error) {
+	c, err := s.registerChoices(ctx, orgID)
+	if err != nil {
+		return apiTerms{}, err
+	}
+	return c.terms, nil
+}
+
+func newAPITerms(vocabularies map[string][]utsyn.Term) apiTerms {
 	t := apiTerms{key: map[int64]string{}, id: map[string]map[string]int64{}}
-	for _, vocab := range []string{utsyn.VocabRole, utsyn.VocabWorkingForm} {
-		terms, err := s.db.ListTerms(ctx, orgID, vocab)
-		if err != nil {
-			return t, err
-		}
+	for vocab, terms := range vocabularies {
 		t.id[vocab] = map[string]int64{}
 		for _, term := range terms {
 			t.key[term.ID] = term.Key
 			t.id[vocab][term.Key] = term.ID
 		}
 	}
-	return t, nil
+	return t
 }
 
 func (s *Server) apiEngagementView(ctx context.Context, org *utsyn.Organisation, member bool, es ...*utsyn.Engagement) (*apiEngagementView, error) {
-	v := &apiEngagementView{org: org, member: member}
-	var err error
-	if v.terms, err = s.apiTerms(ctx, org.ID); err != nil {
+	c, err := s.registerChoices(ctx, org.ID)
+	if err != nil {
 		return nil, err
 	}
-	var elements, people []int64
+	v := &apiEngagementView{org: org, member: member, terms: c.terms, places: c.places}
+	var people []int64
 	for _, e := range es {
-		for _, el := range e.Elements {
-			elements = append(elements, el.ElementID)
-		}
 		if e.Responsible != 0 {
 			people = append(people, e.Responsible)
 		}
-	}
-	if v.places, err = s.db.ElementPlaces(ctx, elements); err != nil {
-		return nil, err
 	}
 	if member {
 		if v.people, err = s.db.People(ctx, people); err != nil {
@@ -933,7 +933,7 @@ var apiListParams = []string{"org", "q", "kind", "status", "element", "country",
 // apiEngagements lists engagements, a page at a time: GET /engagements?org=… and
 // GET /organisations/{org}/engagements.
 func (s *Server) apiEngagements(r *http.Request) (apiReply, error) {
-	ctx := r.Context()
+	ctx := store.OneChangeStamp(r.Context()) // the list and its terms in one state of the records
 	q := r.URL.Query()
 	var p utsyn.Problems
 	allowed := apiListParams

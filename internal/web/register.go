@@ -441,6 +441,10 @@ type registerChoices struct {
 	// filter holds, per language, the list filter's longest lists of options (read only): made
 	// on every page of the list, the countries in use sorted by name were a tenth of its time.
 	filter map[i18n.Lang]filterChoices
+	// terms and places are what the API says of an engagement's terms and strategy elements
+	// (apiEngagementView), made from the above rather than asked for on every request.
+	terms  apiTerms
+	places map[int64]store.ElementPlace
 }
 
 type filterChoices struct {
@@ -533,6 +537,13 @@ func (s *Server) readRegisterChoices(ctx context.Context, orgID int64) (*registe
 	})
 	if c.inUse, err = s.db.RegisterChoices(ctx, orgID); err != nil {
 		return nil, err
+	}
+	c.terms = newAPITerms(map[string][]utsyn.Term{utsyn.VocabRole: c.roles, utsyn.VocabWorkingForm: c.forms})
+	c.places = map[int64]store.ElementPlace{}
+	for _, tree := range c.trees {
+		for _, e := range tree.Elements {
+			c.places[e.ID] = store.ElementPlace{Strategy: tree.Strategy.Slug, Published: tree.Strategy.Published}
+		}
 	}
 	c.filter = map[i18n.Lang]filterChoices{}
 	for _, lang := range i18n.Langs {
