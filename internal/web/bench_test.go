@@ -12,6 +12,7 @@ import (
 	"github.com/utsyn/utsyn/internal/auth"
 	"github.com/utsyn/utsyn/internal/demo"
 	"github.com/utsyn/utsyn/internal/i18n"
+	"github.com/utsyn/utsyn/internal/store"
 	"github.com/utsyn/utsyn/internal/store/storetest"
 	"github.com/utsyn/utsyn/internal/web"
 )
@@ -54,19 +55,9 @@ func BenchmarkPages(b *testing.B) {
 //
 //	go test ./internal/web -run '^$' -bench SignedIn -benchmem
 func BenchmarkSignedIn(b *testing.B) {
-	srv, db := newServer(b, "sqlite")
+	_, db := newServer(b, "sqlite")
 	addUser(b, db, "rogaland", "kari@example.org", "editor")
-	br := newBrowser(b, srv)
-	br.signIn("kari@example.org", testPassword)
-	cookie := &http.Cookie{Name: "utsyn_session", Value: br.cookie()}
-	cat, err := i18n.Load()
-	if err != nil {
-		b.Fatal(err)
-	}
-	h, err := web.New(web.Config{DB: db, Catalog: cat})
-	if err != nil {
-		b.Fatal(err)
-	}
+	h, cookie := signedInHandler(b, db, "kari@example.org")
 	const path = "/nb/rogaland/strategi/internasjonal-strategi"
 	for _, signedIn := range []bool{false, true} {
 		name := "anonymous"
@@ -114,19 +105,7 @@ func BenchmarkRegisterList(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cat, err := i18n.Load()
-	if err != nil {
-		b.Fatal(err)
-	}
-	h, err := web.New(web.Config{DB: db, Catalog: cat})
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	br := newBrowser(b, srv)
-	br.signIn("leser@example.org", testPassword)
-	cookie := &http.Cookie{Name: "utsyn_session", Value: br.cookie()}
-	srv.Close()
+	h, cookie := signedInHandler(b, db, "leser@example.org")
 	page := "/nb/" + slug + "/engasjementer/"
 	api := "/api/v1/organisations/" + slug + "/engagements"
 	for _, c := range []struct{ name, path string }{
@@ -156,4 +135,23 @@ func BenchmarkRegisterList(b *testing.B) {
 			b.ReportMetric(float64(w.Body.Len())/1000, "kB")
 		})
 	}
+}
+
+// signedInHandler returns a server on db to call directly, as a benchmark does, and the cookie
+// of a session of the user with the email (signed in through the sign-in page).
+func signedInHandler(b *testing.B, db *store.DB, email string) (*web.Server, *http.Cookie) {
+	b.Helper()
+	cat, err := i18n.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := web.New(web.Config{DB: db, Catalog: cat})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	br := newBrowser(b, srv)
+	br.signIn(email, testPassword)
+	return h, &http.Cookie{Name: "utsyn_session", Value: br.cookie()}
 }

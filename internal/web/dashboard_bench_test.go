@@ -14,10 +14,8 @@ import (
 
 	"github.com/utsyn/utsyn"
 	"github.com/utsyn/utsyn/internal/demo"
-	"github.com/utsyn/utsyn/internal/i18n"
 	"github.com/utsyn/utsyn/internal/store"
 	"github.com/utsyn/utsyn/internal/store/storetest"
-	"github.com/utsyn/utsyn/internal/web"
 )
 
 // BenchmarkDashboards measures the server time of every dashboard page, signed in as a reader,
@@ -47,10 +45,7 @@ func BenchmarkDashboards(b *testing.B) {
 		}
 	}
 	ctx := context.Background()
-	cat, err := i18n.Load()
-	if err != nil {
-		b.Fatal(err)
-	}
+	var err error
 	keep := os.Getenv("UTSYN_BENCH_DB")
 	engines := storetest.Engines(b)
 	if keep != "" {
@@ -81,15 +76,7 @@ func BenchmarkDashboards(b *testing.B) {
 			}
 			slug := demo.SyntheticSlug(1, 1)
 			addUser(b, db, slug, "leser@example.org", utsyn.RoleReader)
-			h, err := web.New(web.Config{DB: db, Catalog: cat})
-			if err != nil {
-				b.Fatal(err)
-			}
-			srv := httptest.NewServer(h)
-			br := newBrowser(b, srv)
-			br.signIn("leser@example.org", testPassword)
-			cookie := &http.Cookie{Name: "utsyn_session", Value: br.cookie()}
-			srv.Close()
+			h, cookie := signedInHandler(b, db, "leser@example.org")
 			get := func(path string) *httptest.ResponseRecorder {
 				req := httptest.NewRequest("GET", path, nil)
 				req.AddCookie(cookie)
