@@ -23,14 +23,7 @@ import (
 //	go test ./internal/web -run '^$' -bench Pages -benchmem
 func BenchmarkPages(b *testing.B) {
 	_, db := newServer(b, "sqlite")
-	cat, err := i18n.Load()
-	if err != nil {
-		b.Fatal(err)
-	}
-	h, err := web.New(web.Config{DB: db, Catalog: cat})
-	if err != nil {
-		b.Fatal(err)
-	}
+	h := benchServer(b, db)
 	for _, path := range []string{
 		"/nb/rogaland/strategi/internasjonal-strategi",
 		"/en/rogaland",
@@ -141,6 +134,17 @@ func BenchmarkRegisterList(b *testing.B) {
 // of a session of the user with the email (signed in through the sign-in page).
 func signedInHandler(b *testing.B, db *store.DB, email string) (*web.Server, *http.Cookie) {
 	b.Helper()
+	h := benchServer(b, db)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	br := newBrowser(b, srv)
+	br.signIn(email, testPassword)
+	return h, &http.Cookie{Name: "utsyn_session", Value: br.cookie()}
+}
+
+// benchServer returns a server on db, with the message catalog, to call directly.
+func benchServer(b *testing.B, db *store.DB) *web.Server {
+	b.Helper()
 	cat, err := i18n.Load()
 	if err != nil {
 		b.Fatal(err)
@@ -149,9 +153,5 @@ func signedInHandler(b *testing.B, db *store.DB, email string) (*web.Server, *ht
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	br := newBrowser(b, srv)
-	br.signIn(email, testPassword)
-	return h, &http.Cookie{Name: "utsyn_session", Value: br.cookie()}
+	return h
 }
