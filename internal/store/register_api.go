@@ -75,13 +75,6 @@ func (db *DB) ElementScope(ctx context.Context, orgID int64, ids []int64, publis
 	return out, nil
 }
 
-// ElementPlace is where an element an engagement serves sits: its strategy, and whether that
-// strategy is published.
-type ElementPlace struct {
-	Strategy  string // the strategy's slug
-	Published bool
-}
-
 // Person is a user as a record names them: for the person responsible for an engagement.
 type Person struct {
 	ID    int64

@@ -260,11 +260,11 @@ func apiCursor(s string) *string {
 // may see them: the keys of their terms, where their elements sit, and (for the organisation's
 // own tokens) the people responsible.
 type apiEngagementView struct {
-	org    *utsyn.Organisation
-	member bool
-	terms  apiTerms
-	places map[int64]store.ElementPlace
-	people map[int64]store.Person
+	org      *utsyn.Organisation
+	member   bool
+	terms    apiTerms
+	strategy map[int64]*utsyn.Strategy // of each element, by its id
+	people   map[int64]store.Person
 }
 
 // apiTerms are an organisation's role and working-form terms, by id and by key.
@@ -300,7 +300,7 @@ func (s *Server) apiEngagementView(ctx context.Context, org *utsyn.Organisation,
 	if err != nil {
 		return nil, err
 	}
-	v := &apiEngagementView{org: org, member: member, terms: c.terms, places: c.places}
+	v := &apiEngagementView{org: org, member: member, terms: c.terms, strategy: c.strategy}
 	var people []int64
 	for _, e := range es {
 		if e.Responsible != 0 {
@@ -343,11 +343,11 @@ func (v *apiEngagementView) engagement(e *utsyn.Engagement) apiEngagement {
 		a.WebLinks = []utsyn.Link{}
 	}
 	for _, el := range e.Elements {
-		place, ok := v.places[el.ElementID]
-		if !ok || !place.Published && !v.member { // an unpublished strategy's elements are not told
+		st, ok := v.strategy[el.ElementID]
+		if !ok || !st.Published && !v.member { // an unpublished strategy's elements are not told
 			continue
 		}
-		a.Elements = append(a.Elements, apiElementRef{ID: el.ElementID, Strategy: place.Strategy, Code: el.Code, Title: el.Title, Primary: el.Primary})
+		a.Elements = append(a.Elements, apiElementRef{ID: el.ElementID, Strategy: st.Slug, Code: el.Code, Title: el.Title, Primary: el.Primary})
 	}
 	for _, p := range e.Partners {
 		a.Partners = append(a.Partners, apiPartner{Role: p.Role, Actor: toAPIActorSummary(org, p.Actor)})

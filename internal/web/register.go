@@ -441,10 +441,10 @@ type registerChoices struct {
 	// filter holds, per language, the list filter's longest lists of options (read only): made
 	// on every page of the list, the countries in use sorted by name were a tenth of its time.
 	filter map[i18n.Lang]filterChoices
-	// terms and places are what the API says of an engagement's terms and strategy elements
+	// terms and strategy are what the API says of an engagement's terms and strategy elements
 	// (apiEngagementView), made from the above rather than asked for on every request.
-	terms  apiTerms
-	places map[int64]store.ElementPlace
+	terms    apiTerms
+	strategy map[int64]*utsyn.Strategy // of each element, by its id
 }
 
 type filterChoices struct {
@@ -539,10 +539,10 @@ func (s *Server) readRegisterChoices(ctx context.Context, orgID int64) (*registe
 		return nil, err
 	}
 	c.terms = newAPITerms(map[string][]utsyn.Term{utsyn.VocabRole: c.roles, utsyn.VocabWorkingForm: c.forms})
-	c.places = map[int64]store.ElementPlace{}
+	c.strategy = map[int64]*utsyn.Strategy{}
 	for _, tree := range c.trees {
 		for _, e := range tree.Elements {
-			c.places[e.ID] = store.ElementPlace{Strategy: tree.Strategy.Slug, Published: tree.Strategy.Published}
+			c.strategy[e.ID] = tree.Strategy
 		}
 	}
 	c.filter = map[i18n.Lang]filterChoices{}
