@@ -1,5 +1,7 @@
 package store
 
+import "context"
+
 // SmallSet lets the tests move the line between a set filter read whole and one checked row
 // by row.
 var SmallSet = &smallSet
@@ -14,3 +16,33 @@ var NarrowFilter = &narrowFilter
 
 // KeepRegisters lets the benchmarks measure a list asked for the first time.
 var KeepRegisters = &keepRegisters
+
+// IndexLists lets the tests turn the lists' index off.
+var IndexLists = &indexLists
+
+// IndexedPage is what a list index finds for a filter.
+type IndexedPage struct {
+	IDs             []int64
+	More            bool
+	Total           int
+	TotalMore       bool
+	AnsweredByIndex bool // false: the index could not answer (the database would)
+}
+
+// ListIndex is an organisation's list index.
+type ListIndex = listIndex
+
+// ReadListIndex reads the organisation's list index now.
+func (db *DB) ReadListIndex(ctx context.Context, orgID int64) (*ListIndex, error) {
+	return db.readListIndex(ctx, orgID)
+}
+
+// FindInIndex finds the filter's page in the index, as a list does once it has one.
+func (db *DB) FindInIndex(ctx context.Context, ix *ListIndex, f EngagementFilter) (IndexedPage, error) {
+	matches, err := db.searchMatches(ctx, f, "", false, db.now())
+	if err != nil {
+		return IndexedPage{}, err
+	}
+	found, ok, err := ix.find(f, matches, func(count func() int) (int, error) { return count(), nil })
+	return IndexedPage{IDs: found.ids, More: found.more, Total: found.total, TotalMore: found.totalMore, AnsweredByIndex: ok}, err
+}

@@ -109,6 +109,11 @@ func (db *DB) ListEngagements(ctx context.Context, f EngagementFilter) (*Engagem
 		}
 	}
 	found, err := remember(&db.registers, f.OrgID, stamp, keep, now, fmt.Sprintf("page %+v", f), func() (foundPage, error) {
+		if keep {
+			if found, ok, err := db.findIndexed(ctx, f, stamp, now); ok || err != nil {
+				return found, err
+			}
+		}
 		return db.findEngagements(ctx, f, stamp, keep, now)
 	})
 	if err != nil {
@@ -362,7 +367,7 @@ func (db *DB) findSearched(ctx context.Context, f EngagementFilter, terms []stri
 	var found foundPage
 	match := db.dialect.matchQuery(terms)
 	matches, err := remember(&db.registers, f.OrgID, stamp, keep, now, "matches "+match, func() ([]int64, error) {
-		return db.matchIDs(ctx, match)
+		return db.matchIDs(ctx, f.OrgID, match)
 	})
 	if err != nil || len(matches) == 0 {
 		return found, err
@@ -447,10 +452,15 @@ func (db *DB) findSearchedPostgres(ctx context.Context, f EngagementFilter, matc
 // CountLimit of them within a few thousand entries).
 const manyMatches = 10 * CountLimit
 
-// matchIDs returns the ids, in order, of the engagements of every organisation that match the
-// search on SQLite; a list checks its own against them.
-func (db *DB) matchIDs(ctx context.Context, match string) ([]int64, error) {
-	ids, err := readIDs(ctx, db.reads(), `SELECT rowid FROM engagements_fts WHERE engagements_fts MATCH $1 ORDER BY rowid`, match)
+// matchIDs returns the ids, in order, of the engagements that match the search: on SQLite
+// those of every organisation (its full-text index knows no organisation, and a list checks its
+// own against them), on PostgreSQL the organisation's.
+func (db *DB) matchIDs(ctx context.Context, orgID int64, match string) ([]int64, error) {
+	query, args := `SELECT rowid FROM engagements_fts WHERE engagements_fts MATCH $1 ORDER BY rowid`, []any{match}
+	if db.dialect == postgres {
+		query, args = `SELECT e.id`+engagementFrom+` WHERE e.org_id = $1 AND `+db.dialect.matchSQL("$2")+` ORDER BY e.id`, []any{orgID, match}
+	}
+	ids, err := readIDs(ctx, db.reads(), query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search engagements: %w", err)
 	}
@@ -580,6 +590,9 @@ type registerCache struct {
 	orgs map[int64]*registerState
 	kept int // engagements, in every organisation's state
 	ids  int // ids of what was found, in every organisation's state
+	// indexes are the organisations' registers as their lists filter and order them
+	// (listIndex).
+	indexes map[int64]*orgListIndex
 }
 
 type registerState struct {

@@ -363,14 +363,14 @@ func (db *DB) latestUpdates(ctx context.Context, orgID int64, to utsyn.Date) ([]
 func (db *DB) ChangeStamp(ctx context.Context, orgID int64) (string, error) {
 	memo, _ := ctx.Value(stampMemoKey{}).(*stampMemo)
 	if memo == nil {
-		return db.readChangeStamp(ctx, orgID)
+		return readChangeStamp(ctx, db.reads(), orgID)
 	}
 	memo.mu.Lock()
 	defer memo.mu.Unlock()
 	if stamp, ok := memo.stamps[orgID]; ok {
 		return stamp, nil
 	}
-	stamp, err := db.readChangeStamp(ctx, orgID)
+	stamp, err := readChangeStamp(ctx, db.reads(), orgID)
 	if err == nil {
 		memo.stamps[orgID] = stamp
 	}
@@ -392,10 +392,10 @@ type stampMemo struct {
 	stamps map[int64]string
 }
 
-func (db *DB) readChangeStamp(ctx context.Context, orgID int64) (string, error) {
+func readChangeStamp(ctx context.Context, q queryer, orgID int64) (string, error) {
 	var id int64
 	var at time.Time
-	err := db.reads().QueryRowContext(ctx, `SELECT id, at FROM audit_events WHERE org_id = $1 ORDER BY at DESC, id DESC LIMIT 1`, orgID).Scan(&id, &at)
+	err := q.QueryRowContext(ctx, `SELECT id, at FROM audit_events WHERE org_id = $1 ORDER BY at DESC, id DESC LIMIT 1`, orgID).Scan(&id, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	} else if err != nil {

@@ -32,6 +32,11 @@ type DB struct {
 	stmts     sync.Map // string → *sql.Stmt
 	cached    atomic.Int64
 	registers registerCache // what the register's lists read (ListEngagements)
+	// Work the store does in the background (reading a register's index) runs in life, which
+	// Close ends, and Close waits for it.
+	life       context.Context
+	stop       context.CancelFunc
+	background sync.WaitGroup
 }
 
 // Open opens the database that dsn names: a postgres:// (or postgresql://) URL, or the path
@@ -39,6 +44,7 @@ type DB struct {
 // schema alone: see Migrate and CheckSchema.
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	db := &DB{dsn: dsn, now: func() time.Time { return time.Now().UTC() }}
+	db.life, db.stop = context.WithCancel(context.Background())
 	switch {
 	case dsn == "":
 		return nil, errors.New("no database given: use --db with a file path or a postgres:// URL")
@@ -98,6 +104,8 @@ func sqliteDSN(path string, writer bool) string {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.stop()
+	db.background.Wait()
 	db.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	err := db.write.Close()
 	if db.read != db.write {

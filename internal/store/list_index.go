@@ -1,0 +1,452 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// listIndex is an organisation's register as its lists filter and order it, held in
+// memory for one state of its records (ChangeStamp): what each engagement is filtered by, and
+// its rows in each of the list's orders as the database sorts them. A list whose page and
+// count the database would find by one of several plans, each the cheapest for some filters
+// and tens of milliseconds for others at 100,000 engagements (findEngagements), is then one
+// pass over the rows in its order: a millisecond or two whatever the filter, and no query.
+//
+// The database stays the truth: an index is read from it in one snapshot, in the background,
+// and a list uses it only while the organisation's stamp is still the one it was read at and
+// for at most registerMaxAge; until then a list asks the database as it always did.
+type listIndex struct {
+	stamp  string
+	read   time.Time         // when its records were read
+	rows   []listRow         // by id
+	row    map[int64]int32   // each id's row
+	orders [3][]int32        // the rows in each of listOrders
+	place  [3][]int32        // each row's place in each order
+	values map[string]string // programmes and countries, each kept once
+	// facts are the rows' kind, status, publicity and years, small enough that a list's check
+	// of a row in its order finds them in the processor's cache: checked in the rows
+	// themselves, a list of 100,000 spent half its time waiting for memory.
+	facts []listFacts
+	codes map[string]uint8 // each kind's and status's number in facts
+}
+
+// listFacts are a row's facts that most lists filter by.
+type listFacts struct {
+	kind, status       uint8
+	public             bool
+	startYear, endYear int16 // 0 when unknown
+}
+
+// listRow is what a list filters an engagement by, and what a cursor names it by.
+type listRow struct {
+	id                int64
+	start, end        sql.NullString // as stored: "2024", "2024-05" or "2024-05-31"
+	programme         string
+	role, responsible int64
+	updated           time.Time
+	titleSort         string
+	elements          []int64
+	countries         []string
+}
+
+// listOrders are the list's orders, as findEngagements names and writes them.
+var listOrders = [3]struct{ name, sql string }{
+	{"updated", "e.updated_at DESC, e.id DESC"},
+	{"title", "e.title_sort, e.id"},
+	{"start", "coalesce(e.start_date, '') DESC, e.id DESC"},
+}
+
+func orderIndex(sort string) int {
+	if sort == "" {
+		sort = "updated"
+	}
+	for i, o := range listOrders {
+		if o.name == sort {
+			return i
+		}
+	}
+	return -1
+}
+
+// readListIndex reads the organisation's index in one snapshot of its records.
+func (db *DB) readListIndex(ctx context.Context, orgID int64) (*listIndex, error) {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.dialect == postgres {
+		opts.Isolation = sql.LevelRepeatableRead // one snapshot for every query, as SQLite's transaction is
+	}
+	tx, err := db.read.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("read the list index: %w", err)
+	}
+	defer tx.Rollback()
+	ix := &listIndex{read: db.now(), row: map[int64]int32{}, values: map[string]string{}, codes: map[string]uint8{}}
+	if ix.stamp, err = readChangeStamp(ctx, tx, orgID); err != nil {
+		return nil, err
+	}
+	err = eachRow(ctx, tx, func(r *sql.Rows) error {
+		var x listRow
+		var kind, status string
+		var public bool
+		var role, responsible sql.NullInt64
+		if err := r.Scan(&x.id, &kind, &status, &public, &x.start, &x.end, &x.programme, &role, &responsible,
+			&x.updated, &x.titleSort); err != nil {
+			return err
+		}
+		x.programme = ix.value(x.programme)
+		x.role, x.responsible = role.Int64, responsible.Int64
+		facts := listFacts{public: public}
+		var err error
+		if facts.kind, err = ix.code(kind); err != nil {
+			return err
+		}
+		if facts.status, err = ix.code(status); err != nil {
+			return err
+		}
+		if facts.startYear, err = dateYear(x.start); err != nil {
+			return err
+		}
+		if facts.endYear, err = dateYear(x.end); err != nil {
+			return err
+		}
+		ix.row[x.id] = int32(len(ix.rows))
+		ix.rows = append(ix.rows, x)
+		ix.facts = append(ix.facts, facts)
+		return nil
+	}, `SELECT e.id, e.kind, e.status, e.public, e.start_date, e.end_date, e.programme, e.role_term_id, e.responsible_id,
+		e.updated_at, e.title_sort FROM engagements e WHERE e.org_id = $1 ORDER BY e.id`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("read the list index: %w", err)
+	}
+	err = eachRow(ctx, tx, func(r *sql.Rows) error {
+		var id, element int64
+		if err := r.Scan(&id, &element); err != nil {
+			return err
+		}
+		if i, ok := ix.row[id]; ok {
+			ix.rows[i].elements = append(ix.rows[i].elements, element)
+		}
+		return nil
+	}, `SELECT ee.engagement_id, ee.element_id FROM engagement_elements ee JOIN engagements e ON e.id = ee.engagement_id
+		WHERE e.org_id = $1`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("read the list index: %w", err)
+	}
+	err = eachRow(ctx, tx, func(r *sql.Rows) error {
+		var id int64
+		var country string
+		if err := r.Scan(&id, &country); err != nil {
+			return err
+		}
+		if i, ok := ix.row[id]; ok {
+			ix.rows[i].countries = append(ix.rows[i].countries, ix.value(country))
+		}
+		return nil
+	}, `SELECT DISTINCT ep.engagement_id, a.country FROM engagement_partners ep JOIN actors a ON a.id = ep.actor_id
+		JOIN engagements e ON e.id = ep.engagement_id WHERE e.org_id = $1`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("read the list index: %w", err)
+	}
+	for o, order := range listOrders {
+		ix.orders[o] = make([]int32, 0, len(ix.rows))
+		ix.place[o] = make([]int32, len(ix.rows))
+		err = eachRow(ctx, tx, func(r *sql.Rows) error {
+			var id int64
+			if err := r.Scan(&id); err != nil {
+				return err
+			}
+			i, ok := ix.row[id]
+			if !ok {
+				return fmt.Errorf("engagement %d is in an order but not in the register", id)
+			}
+			ix.place[o][i] = int32(len(ix.orders[o]))
+			ix.orders[o] = append(ix.orders[o], i)
+			return nil
+		}, `SELECT e.id`+engagementFrom+` WHERE e.org_id = $1 ORDER BY `+order.sql, orgID)
+		if err != nil {
+			return nil, fmt.Errorf("read the list index: %w", err)
+		}
+		if len(ix.orders[o]) != len(ix.rows) {
+			return nil, fmt.Errorf("read the list index: %d engagements in order %s, %d in the register", len(ix.orders[o]), order.name, len(ix.rows))
+		}
+	}
+	ix.values = nil // kept only while reading
+	return ix, tx.Commit()
+}
+
+// code numbers a kind or a status; 0 is none, for a filter's value no row has.
+func (ix *listIndex) code(s string) (uint8, error) {
+	if c, ok := ix.codes[s]; ok {
+		return c, nil
+	}
+	if len(ix.codes) == 255 {
+		return 0, errors.New("more than 255 kinds and statuses")
+	}
+	ix.codes[s] = uint8(len(ix.codes) + 1)
+	return ix.codes[s], nil
+}
+
+// dateYear is a stored date's year: 0 when there is none.
+func dateYear(d sql.NullString) (int16, error) {
+	if !d.Valid {
+		return 0, nil
+	}
+	y, err := strconv.Atoi(d.String[:min(4, len(d.String))])
+	if err != nil || len(d.String) < 4 || y < 1 || y > 9999 {
+		return 0, fmt.Errorf("a date %q that does not start with its year", d.String)
+	}
+	return int16(y), nil
+}
+
+func (ix *listIndex) value(s string) string {
+	if v, ok := ix.values[s]; ok {
+		return v
+	}
+	ix.values[s] = s
+	return s
+}
+
+// listCheck is a list's filter as the index checks it, row by row.
+type listCheck struct {
+	EngagementFilter
+	kinds, statuses [256]bool // by code, when the filter names any
+	elements        []int64   // sorted
+	matching        []bool    // by row, when searched: whether the row matches the search
+}
+
+func (ix *listIndex) query(f EngagementFilter, matches []int64) *listCheck {
+	q := &listCheck{EngagementFilter: f, elements: slices.Sorted(slices.Values(f.ElementIDs))}
+	for _, k := range f.Kinds {
+		q.kinds[ix.codes[k]] = k != "" && ix.codes[k] != 0
+	}
+	for _, s := range f.Statuses {
+		q.statuses[ix.codes[s]] = s != "" && ix.codes[s] != 0
+	}
+	q.kinds[0], q.statuses[0] = false, false
+	if matches != nil {
+		q.matching = make([]bool, len(ix.rows))
+		for _, id := range matches {
+			if i, ok := ix.row[id]; ok {
+				q.matching[i] = true
+			}
+		}
+	}
+	return q
+}
+
+// has says whether the row is in the list: the conditions findEngagements writes in SQL.
+func (q *listCheck) has(ix *listIndex, i int32) bool {
+	facts := ix.facts[i]
+	switch {
+	case q.matching != nil && !q.matching[i],
+		q.PublicOnly && !facts.public,
+		len(q.Kinds) > 0 && !q.kinds[facts.kind],
+		len(q.Statuses) > 0 && !q.statuses[facts.status],
+		// A year's engagements: started by its end, and ended at its start or later, or
+		// without either date, as findEngagements compares the stored dates.
+		q.Year != 0 && (facts.startYear != 0 && int(facts.startYear) > q.Year || facts.endYear != 0 && int(facts.endYear) < q.Year):
+		return false
+	}
+	if q.Programme == "" && q.RoleTermID == 0 && q.Responsible == 0 && q.Country == "" && len(q.elements) == 0 {
+		return true
+	}
+	x := &ix.rows[i]
+	switch {
+	case q.Programme != "" && x.programme != q.Programme,
+		q.RoleTermID != 0 && x.role != q.RoleTermID,
+		q.Responsible != 0 && x.responsible != q.Responsible,
+		q.Country != "" && !slices.Contains(x.countries, q.Country):
+		return false
+	}
+	if len(q.elements) > 0 {
+		for _, el := range x.elements {
+			if _, ok := slices.BinarySearch(q.elements, el); ok {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// find finds a page of the list and, when asked, counts it, as findEngagements does. It says
+// false when it cannot: an order it does not know, or a cursor at an engagement that is not
+// where the cursor says (the database then goes on by the cursor's value).
+func (ix *listIndex) find(f EngagementFilter, matches []int64, count func(func() int) (int, error)) (foundPage, bool, error) {
+	var found foundPage
+	o := orderIndex(f.Sort)
+	if o < 0 {
+		return found, false, nil
+	}
+	start := 0
+	if f.After != "" {
+		c, err := decodeCursor(f.After)
+		if err != nil {
+			return found, false, nil
+		}
+		i, ok := ix.row[c.ID]
+		if !ok || ix.cursorValue(o, i) != c.Value {
+			return found, false, nil
+		}
+		start = int(ix.place[o][i]) + 1
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	limit = min(limit, 200)
+	q := ix.query(f, matches)
+	if f.Count {
+		var err error
+		found.total, err = count(func() int {
+			n := 0
+			for i := range ix.rows {
+				if q.has(ix, int32(i)) {
+					if n++; n > CountLimit {
+						break
+					}
+				}
+			}
+			return n
+		})
+		if err != nil {
+			return found, false, err
+		}
+	}
+	for _, i := range ix.orders[o][start:] {
+		if q.has(ix, i) {
+			if found.ids = append(found.ids, ix.rows[i].id); len(found.ids) > limit {
+				break
+			}
+		}
+	}
+	return found.cut(limit), true, nil
+}
+
+// cursorValue is the row's value in the order, as a cursor says it (cursorValue).
+func (ix *listIndex) cursorValue(o int, i int32) string {
+	x := &ix.rows[i]
+	switch listOrders[o].name {
+	case "title":
+		return x.titleSort
+	case "start":
+		return x.start.String
+	}
+	return x.updated.UTC().Format(time.RFC3339Nano)
+}
+
+// findIndexed finds a page of the list in the organisation's index, when it has one at stamp:
+// false when it has none yet (it is being read) or the index cannot answer.
+func (db *DB) findIndexed(ctx context.Context, f EngagementFilter, stamp string, now time.Time) (foundPage, bool, error) {
+	ix := db.listIndexAt(f.OrgID, stamp, now)
+	if ix == nil {
+		return foundPage{}, false, nil
+	}
+	matches, err := db.searchMatches(ctx, f, stamp, true, now)
+	if err != nil {
+		return foundPage{}, false, err
+	}
+	return ix.find(f, matches, func(count func() int) (int, error) {
+		return remember(&db.registers, f.OrgID, stamp, true, now, countKey(f), func() (int, error) { return count(), nil })
+	})
+}
+
+// searchMatches returns the ids of the engagements that match the list's search, in order
+// (matchIDs), or nil when it searches for nothing.
+func (db *DB) searchMatches(ctx context.Context, f EngagementFilter, stamp string, keep bool, now time.Time) ([]int64, error) {
+	terms := searchTerms(f.Query)
+	if len(terms) == 0 {
+		return nil, nil
+	}
+	match := db.dialect.matchQuery(terms)
+	matches, err := remember(&db.registers, f.OrgID, stamp, keep, now, "matches "+match, func() ([]int64, error) {
+		return db.matchIDs(ctx, f.OrgID, match)
+	})
+	if matches == nil {
+		matches = []int64{} // searched, and nothing matches
+	}
+	return matches, err
+}
+
+// orgListIndex is what the register cache holds of an organisation's index.
+type orgListIndex struct {
+	index   *listIndex
+	reading bool
+	tried   time.Time // when the last reading began
+}
+
+const (
+	// indexRetry is how long after a reading began the next may begin: a reading that failed
+	// is not tried on every request.
+	indexRetry = 5 * time.Second
+	// indexRows is as many engagements as the indexes of every organisation hold together,
+	// some 250 bytes each; past it, the others' are dropped.
+	indexRows = 500_000
+)
+
+// indexLists lets the tests compare the index's lists with the database's.
+var indexLists = true
+
+// listIndexAt returns the organisation's index at stamp, or nil when there is none yet. It
+// starts reading one in the background when there is none, or when the one there is half-way
+// to registerMaxAge, so that a busy register has a fresh one ready before the old one ends.
+func (db *DB) listIndexAt(orgID int64, stamp string, now time.Time) *listIndex {
+	if !indexLists {
+		return nil
+	}
+	c := &db.registers
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.indexes == nil {
+		c.indexes = map[int64]*orgListIndex{}
+	}
+	oi := c.indexes[orgID]
+	if oi == nil {
+		oi = &orgListIndex{}
+		c.indexes[orgID] = oi
+	}
+	ix := oi.index
+	if ix != nil && (ix.stamp != stamp || now.Sub(ix.read) >= registerMaxAge) {
+		ix = nil
+	}
+	if (ix == nil || now.Sub(ix.read) >= registerMaxAge/2) && !oi.reading && now.Sub(oi.tried) >= indexRetry {
+		oi.reading, oi.tried = true, now
+		db.background.Go(func() { db.indexList(orgID) })
+	}
+	return ix
+}
+
+// indexList reads the organisation's index and keeps it.
+func (db *DB) indexList(orgID int64) {
+	ix, err := db.readListIndex(db.life, orgID)
+	if err != nil && db.life.Err() == nil {
+		slog.Warn("the register's index could not be read; its lists ask the database", "org", orgID, "err", err)
+	}
+	c := &db.registers
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	oi := c.indexes[orgID]
+	oi.reading = false
+	if err != nil {
+		return
+	}
+	oi.index = ix
+	rows := 0
+	for _, o := range c.indexes {
+		if o.index != nil {
+			rows += len(o.index.rows)
+		}
+	}
+	if rows > indexRows {
+		for id, o := range c.indexes {
+			if id != orgID {
+				o.index = nil
+			}
+		}
+	}
+}
