@@ -85,10 +85,15 @@ func (db *DB) readListIndex(ctx context.Context, orgID int64) (*listIndex, error
 		return nil, fmt.Errorf("read the list index: %w", err)
 	}
 	defer tx.Rollback()
-	ix := &listIndex{read: db.now(), row: map[int64]int32{}, values: map[string]string{}, codes: map[string]uint8{}}
+	ix := &listIndex{read: db.now(), values: map[string]string{}, codes: map[string]uint8{}}
 	if ix.stamp, err = readChangeStamp(ctx, tx, orgID); err != nil {
 		return nil, err
 	}
+	var n int // the rows, to make room for them at once (growing their slice was a fifth of the reading)
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM engagements WHERE org_id = $1`, orgID).Scan(&n); err != nil {
+		return nil, fmt.Errorf("read the list index: %w", err)
+	}
+	ix.rows, ix.facts, ix.row = make([]listRow, 0, n), make([]listFacts, 0, n), make(map[int64]int32, n)
 	err = eachRow(ctx, tx, func(r *sql.Rows) error {
 		var x listRow
 		var kind, status string
@@ -377,13 +382,18 @@ func (db *DB) searchMatches(ctx context.Context, f EngagementFilter, stamp strin
 type orgListIndex struct {
 	index   *listIndex
 	reading bool
-	tried   time.Time // when the last reading began
+	next    time.Time // when the next reading may begin
 }
 
 const (
-	// indexRetry is how long after a reading began the next may begin: a reading that failed
-	// is not tried on every request.
+	// indexRetry is how long after a reading that failed the next may begin, so that it is
+	// not tried on every request.
 	indexRetry = 5 * time.Second
+	// indexPause is how many times as long as the last reading took the next waits after it
+	// began: an organisation of 100,000 engagements takes a second or two to read, and one
+	// whose records change every few seconds would otherwise be read without end, a processor
+	// busy for lists that ask the database meanwhile.
+	indexPause = 4
 	// indexRows is as many engagements as the indexes of every organisation hold together,
 	// some 250 bytes each; past it, the others' are dropped.
 	indexRows = 500_000
@@ -414,8 +424,8 @@ func (db *DB) listIndexAt(orgID int64, stamp string, now time.Time) *listIndex {
 	if ix != nil && (ix.stamp != stamp || now.Sub(ix.read) >= registerMaxAge) {
 		ix = nil
 	}
-	if (ix == nil || now.Sub(ix.read) >= registerMaxAge/2) && !oi.reading && now.Sub(oi.tried) >= indexRetry {
-		oi.reading, oi.tried = true, now
+	if (ix == nil || now.Sub(ix.read) >= registerMaxAge/2) && !oi.reading && !now.Before(oi.next) {
+		oi.reading, oi.next = true, now.Add(indexRetry)
 		db.background.Go(func() { db.indexList(orgID) })
 	}
 	return ix
@@ -423,7 +433,9 @@ func (db *DB) listIndexAt(orgID int64, stamp string, now time.Time) *listIndex {
 
 // indexList reads the organisation's index and keeps it.
 func (db *DB) indexList(orgID int64) {
+	began := time.Now()
 	ix, err := db.readListIndex(db.life, orgID)
+	took := time.Since(began)
 	if err != nil && db.life.Err() == nil {
 		slog.Warn("the register's index could not be read; its lists ask the database", "org", orgID, "err", err)
 	}
@@ -436,6 +448,7 @@ func (db *DB) indexList(orgID int64) {
 		return
 	}
 	oi.index = ix
+	oi.next = ix.read.Add(indexPause * took)
 	rows := 0
 	for _, o := range c.indexes {
 		if o.index != nil {
