@@ -39,10 +39,21 @@ func (db *DB) ReadListIndex(ctx context.Context, orgID int64) (*ListIndex, error
 
 // FindInIndex finds the filter's page in the index, as a list does once it has one.
 func (db *DB) FindInIndex(ctx context.Context, ix *ListIndex, f EngagementFilter) (IndexedPage, error) {
-	matches, err := db.searchMatches(ctx, f, "", false, db.now())
+	matches, err := db.SearchMatches(ctx, f)
 	if err != nil {
 		return IndexedPage{}, err
 	}
-	found, ok, err := ix.find(f, matches, func(count func() int) (int, error) { return count(), nil })
-	return IndexedPage{IDs: found.ids, More: found.more, Total: found.total, TotalMore: found.totalMore, AnsweredByIndex: ok}, err
+	return ix.FindPage(f, matches), nil
+}
+
+// SearchMatches returns the ids of the engagements that match the filter's search, nil when it
+// searches for nothing.
+func (db *DB) SearchMatches(ctx context.Context, f EngagementFilter) ([]int64, error) {
+	return db.searchMatches(ctx, f, "", false, db.now())
+}
+
+// FindPage finds the filter's page in the index, given the search's matches.
+func (ix *ListIndex) FindPage(f EngagementFilter, matches []int64) IndexedPage {
+	found, ok := ix.find(f, matches)
+	return IndexedPage{IDs: found.ids, More: found.more, Total: found.total, TotalMore: found.totalMore, AnsweredByIndex: ok}
 }

@@ -221,7 +221,9 @@ type listCheck struct {
 	EngagementFilter
 	kinds, statuses [256]bool // by code, when the filter names any
 	elements        []int64   // sorted
-	matching        []bool    // by row, when searched: whether the row matches the search
+	// When searched: the rows that match the search, as a set of bits by row and in a list.
+	matching   []uint64
+	candidates []int32
 }
 
 func (ix *listIndex) query(f EngagementFilter, matches []int64) *listCheck {
@@ -234,10 +236,12 @@ func (ix *listIndex) query(f EngagementFilter, matches []int64) *listCheck {
 	}
 	q.kinds[0], q.statuses[0] = false, false
 	if matches != nil {
-		q.matching = make([]bool, len(ix.rows))
+		q.matching = make([]uint64, (len(ix.rows)+63)/64)
+		q.candidates = make([]int32, 0, len(matches))
 		for _, id := range matches {
 			if i, ok := ix.row[id]; ok {
-				q.matching[i] = true
+				q.matching[i/64] |= 1 << (i % 64)
+				q.candidates = append(q.candidates, i)
 			}
 		}
 	}
@@ -248,7 +252,7 @@ func (ix *listIndex) query(f EngagementFilter, matches []int64) *listCheck {
 func (q *listCheck) has(ix *listIndex, i int32) bool {
 	facts := ix.facts[i]
 	switch {
-	case q.matching != nil && !q.matching[i],
+	case q.matching != nil && q.matching[i/64]&(1<<(i%64)) == 0,
 		q.PublicOnly && !facts.public,
 		len(q.Kinds) > 0 && !q.kinds[facts.kind],
 		len(q.Statuses) > 0 && !q.statuses[facts.status],
@@ -282,21 +286,21 @@ func (q *listCheck) has(ix *listIndex, i int32) bool {
 // find finds a page of the list and, when asked, counts it, as findEngagements does. It says
 // false when it cannot: an order it does not know, or a cursor at an engagement that is not
 // where the cursor says (the database then goes on by the cursor's value).
-func (ix *listIndex) find(f EngagementFilter, matches []int64, count func(func() int) (int, error)) (foundPage, bool, error) {
+func (ix *listIndex) find(f EngagementFilter, matches []int64) (foundPage, bool) {
 	var found foundPage
 	o := orderIndex(f.Sort)
 	if o < 0 {
-		return found, false, nil
+		return found, false
 	}
 	start := 0
 	if f.After != "" {
 		c, err := decodeCursor(f.After)
 		if err != nil {
-			return found, false, nil
+			return found, false
 		}
 		i, ok := ix.row[c.ID]
 		if !ok || ix.cursorValue(o, i) != c.Value {
-			return found, false, nil
+			return found, false
 		}
 		start = int(ix.place[o][i]) + 1
 	}
@@ -306,22 +310,40 @@ func (ix *listIndex) find(f EngagementFilter, matches []int64, count func(func()
 	}
 	limit = min(limit, 200)
 	q := ix.query(f, matches)
-	if f.Count {
-		var err error
-		found.total, err = count(func() int {
-			n := 0
-			for i := range ix.rows {
-				if q.has(ix, int32(i)) {
-					if n++; n > CountLimit {
-						break
-					}
-				}
-			}
-			return n
-		})
-		if err != nil {
-			return found, false, err
+	// One pass over the rows in their own order, which the processor's cache serves, finds up
+	// to CountLimit+1 of the list: its count, and when that is all of them, the list itself,
+	// put in its order. A longer list is found along its order, where a page comes soon.
+	var rows []int32
+	more := func(i int32) bool {
+		if q.has(ix, i) {
+			rows = append(rows, i)
 		}
+		return len(rows) <= CountLimit
+	}
+	if q.candidates != nil {
+		for _, i := range q.candidates {
+			if !more(i) {
+				break
+			}
+		}
+	} else {
+		for i := range int32(len(ix.rows)) {
+			if !more(i) {
+				break
+			}
+		}
+	}
+	if f.Count {
+		found.total = len(rows)
+	}
+	if len(rows) <= CountLimit {
+		place := ix.place[o]
+		slices.SortFunc(rows, func(a, b int32) int { return int(place[a] - place[b]) })
+		from, _ := slices.BinarySearchFunc(rows, int32(start), func(i, start int32) int { return int(place[i] - start) })
+		for _, i := range rows[from:min(len(rows), from+limit+1)] {
+			found.ids = append(found.ids, ix.rows[i].id)
+		}
+		return found.cut(limit), true
 	}
 	for _, i := range ix.orders[o][start:] {
 		if q.has(ix, i) {
@@ -330,7 +352,7 @@ func (ix *listIndex) find(f EngagementFilter, matches []int64, count func(func()
 			}
 		}
 	}
-	return found.cut(limit), true, nil
+	return found.cut(limit), true
 }
 
 // cursorValue is the row's value in the order, as a cursor says it (cursorValue).
@@ -356,9 +378,8 @@ func (db *DB) findIndexed(ctx context.Context, f EngagementFilter, stamp string,
 	if err != nil {
 		return foundPage{}, false, err
 	}
-	return ix.find(f, matches, func(count func() int) (int, error) {
-		return remember(&db.registers, f.OrgID, stamp, true, now, countKey(f), func() (int, error) { return count(), nil })
-	})
+	found, ok := ix.find(f, matches)
+	return found, ok, nil
 }
 
 // searchMatches returns the ids of the engagements that match the list's search, in order

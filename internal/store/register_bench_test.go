@@ -26,17 +26,7 @@ import (
 //
 // UTSYN_BENCH_SIZES=1000,10000 picks the sizes.
 func BenchmarkListEngagements(b *testing.B) {
-	sizes := []int{1000, 10000, 100000}
-	if s := os.Getenv("UTSYN_BENCH_SIZES"); s != "" {
-		sizes = nil
-		for _, f := range strings.Split(s, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || n < 1 {
-				b.Fatalf("UTSYN_BENCH_SIZES: %q", s)
-			}
-			sizes = append(sizes, n)
-		}
-	}
+	sizes := benchSizes(b)
 	ctx := context.Background()
 	// Each list as if asked for the first time: a count once known is kept while the register
 	// stays as it is (registerCache), as are the engagements it showed.
@@ -73,6 +63,72 @@ func BenchmarkListEngagements(b *testing.B) {
 			}
 		}
 	}
+}
+
+// BenchmarkListIndex measures a page of the register found in the list index (listIndex.find:
+// the ids of a page and the count, the search's matches already read), and reading the index,
+// at the sizes of BenchmarkListEngagements:
+//
+//	go test ./internal/store -run '^$' -bench ListIndex
+func BenchmarkListIndex(b *testing.B) {
+	sizes := benchSizes(b)
+	ctx := context.Background()
+	for _, engine := range storetest.Engines(b) {
+		for _, size := range sizes {
+			db := storetest.Open(b, engine)
+			if _, err := demo.LoadSynthetic(ctx, db, demo.Synthetic{Engagements: size, Seed: 1}); err != nil {
+				b.Fatal(err)
+			}
+			org, err := db.FindOrganisation(ctx, demo.SyntheticSlug(1, 1))
+			if err != nil {
+				b.Fatal(err)
+			}
+			var ix *store.ListIndex
+			b.Run(fmt.Sprintf("%s/%d/read", engine, size), func(b *testing.B) {
+				for b.Loop() {
+					if ix, err = db.ReadListIndex(ctx, org.ID); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			for _, c := range registerCases(b, db, org.ID) {
+				f := c.filter
+				f.OrgID, f.Count = org.ID, true
+				matches, err := db.SearchMatches(ctx, f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Run(fmt.Sprintf("%s/%d/%s", engine, size, c.name), func(b *testing.B) {
+					var page store.IndexedPage
+					for b.Loop() {
+						page = ix.FindPage(f, matches)
+					}
+					if !page.AnsweredByIndex {
+						b.Fatal("the index did not answer")
+					}
+					b.ReportMetric(float64(page.Total), "matches")
+				})
+			}
+		}
+	}
+}
+
+// benchSizes are the register's sizes a benchmark measures: 1,000, 10,000 and 100,000, or
+// those UTSYN_BENCH_SIZES names.
+func benchSizes(b *testing.B) []int {
+	s := os.Getenv("UTSYN_BENCH_SIZES")
+	if s == "" {
+		return []int{1000, 10000, 100000}
+	}
+	var sizes []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			b.Fatalf("UTSYN_BENCH_SIZES: %q", s)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes
 }
 
 // cpuTime returns the CPU time the process has used, in user and system mode.
