@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/utsyn/utsyn"
 )
@@ -50,10 +51,39 @@ func (db *DB) ListOrganisations(ctx context.Context) ([]*utsyn.Organisation, err
 	return out, rows.Err()
 }
 
-// FindOrganisation returns the organisation with the slug, or a not-found error.
+// FindOrganisation returns the organisation with the slug, or a not-found error. In a context
+// of OneChangeStamp it reads the organisation's change stamp with it, in the same query.
 func (db *DB) FindOrganisation(ctx context.Context, slug string) (*utsyn.Organisation, error) {
-	return findOrganisation(ctx, db.reads(), slug)
+	memo := stamps(ctx)
+	if memo == nil {
+		return findOrganisation(ctx, db.reads(), slug)
+	}
+	var id sql.NullInt64
+	var at sql.NullTime
+	o, err := scanOrganisation(scanMore{db.reads().QueryRowContext(ctx, `SELECT o.`+strings.ReplaceAll(organisationColumns, ", ", ", o.")+`, a.id, a.at
+		FROM organisations o LEFT JOIN audit_events a ON a.id =
+			(SELECT l.id FROM audit_events l WHERE l.org_id = o.id ORDER BY l.at DESC, l.id DESC LIMIT 1)
+		WHERE o.slug = $1`, slug), []any{&id, &at}})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("organisation")
+	} else if err != nil {
+		return nil, fmt.Errorf("find organisation %q: %w", slug, err)
+	}
+	stamp := ""
+	if id.Valid {
+		stamp = changeStamp(id.Int64, at.Time)
+	}
+	memo.remember(o.ID, stamp)
+	return o, nil
 }
+
+// scanMore scans a row into the destinations asked for and then into more of its own.
+type scanMore struct {
+	row  interface{ Scan(...any) error }
+	more []any
+}
+
+func (s scanMore) Scan(dest ...any) error { return s.row.Scan(append(dest, s.more...)...) }
 
 // FindOrganisation is DB.FindOrganisation inside the transaction.
 func (tx *Tx) FindOrganisation(ctx context.Context, slug string) (*utsyn.Organisation, error) {

@@ -397,8 +397,45 @@ func TestOneChangeStamp(t *testing.T) {
 		if again, err := db.ChangeStamp(one, org.ID); err != nil || again != before {
 			t.Errorf("the same context: %q, %v; want %q as first read", again, err, before)
 		}
-		if now, err := db.ChangeStamp(ctx, org.ID); err != nil || now == before {
+		now, err := db.ChangeStamp(ctx, org.ID)
+		if err != nil || now == before {
 			t.Errorf("another context: %q, %v; want the stamp of the change", now, err)
+		}
+
+		// The organisation found in such a context brings its stamp with it, the same.
+		withOrg := store.OneChangeStamp(ctx)
+		if store.OneChangeStamp(withOrg) != withOrg {
+			t.Error("OneChangeStamp in a context of one made another")
+		}
+		found, err := db.FindOrganisation(withOrg, org.Slug)
+		if err != nil || found.ID != org.ID || found.Name.Get("nb") != org.Name.Get("nb") {
+			t.Fatalf("found %+v, %v; want %+v", found, err, org)
+		}
+		if stamp, err := db.ChangeStamp(withOrg, org.ID); err != nil || stamp != now {
+			t.Errorf("stamp read with the organisation: %q, %v; want %q", stamp, err, now)
+		}
+		// One without events yet has the empty stamp.
+		var empty *utsyn.Organisation
+		err = db.UpdateAs(ctx, &utsyn.Principal{Label: "test"}, func(tx *store.Tx) error {
+			empty = &utsyn.Organisation{Slug: "uten-hendelser", Name: utsyn.NewText("Uten hendelser", "")}
+			return tx.CreateOrganisation(ctx, empty)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := db.ChangeStamp(ctx, empty.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh := store.OneChangeStamp(ctx)
+		if _, err := db.FindOrganisation(fresh, "uten-hendelser"); err != nil {
+			t.Fatal(err)
+		}
+		if stamp, err := db.ChangeStamp(fresh, empty.ID); err != nil || stamp != want {
+			t.Errorf("stamp of a new organisation read with it: %q, %v; want %q", stamp, err, want)
+		}
+		if _, err := db.FindOrganisation(fresh, "finnes-ikke"); !utsyn.IsNotFound(err) {
+			t.Errorf("an organisation that is not there: %v; want not found", err)
 		}
 	})
 }

@@ -361,7 +361,7 @@ func (db *DB) latestUpdates(ctx context.Context, orgID int64, to utsyn.Date) ([]
 // trail, which every change records. A view built when the stamp was the same (a report, the
 // published work of the public pages) shows the same records. "" when the organisation has no events yet.
 func (db *DB) ChangeStamp(ctx context.Context, orgID int64) (string, error) {
-	memo, _ := ctx.Value(stampMemoKey{}).(*stampMemo)
+	memo := stamps(ctx)
 	if memo == nil {
 		return readChangeStamp(ctx, db.reads(), orgID)
 	}
@@ -380,8 +380,13 @@ func (db *DB) ChangeStamp(ctx context.Context, orgID int64) (string, error) {
 // OneChangeStamp returns a context in which ChangeStamp reads each organisation's stamp once,
 // for a request that only reads: its parts (the register's choices, then its list) then
 // show the records in one state, and the second asks no query (a twentieth of a list page's
-// time). A request that writes must not use it: it would see the stamp from before its change.
+// time). FindOrganisation in it reads the organisation's stamp with the organisation, so that
+// the first asks none either. A request that writes must not use it: it would see the stamp
+// from before its change. In a context that has one already, it returns that context.
 func OneChangeStamp(ctx context.Context) context.Context {
+	if stamps(ctx) != nil {
+		return ctx
+	}
 	return context.WithValue(ctx, stampMemoKey{}, &stampMemo{stamps: map[int64]string{}})
 }
 
@@ -390,6 +395,18 @@ type stampMemoKey struct{}
 type stampMemo struct {
 	mu     sync.Mutex
 	stamps map[int64]string
+}
+
+func stamps(ctx context.Context) *stampMemo {
+	memo, _ := ctx.Value(stampMemoKey{}).(*stampMemo)
+	return memo
+}
+
+// remember keeps the organisation's stamp, read with something else.
+func (m *stampMemo) remember(orgID int64, stamp string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.stamps[orgID] = stamp
 }
 
 func readChangeStamp(ctx context.Context, q queryer, orgID int64) (string, error) {
@@ -401,7 +418,12 @@ func readChangeStamp(ctx context.Context, q queryer, orgID int64) (string, error
 	} else if err != nil {
 		return "", fmt.Errorf("report stamp: %w", err)
 	}
-	return strconv.FormatInt(id, 10) + "@" + at.UTC().Format(time.RFC3339Nano), nil
+	return changeStamp(id, at), nil
+}
+
+// changeStamp names the audit event id at at as a stamp.
+func changeStamp(id int64, at time.Time) string {
+	return strconv.FormatInt(id, 10) + "@" + at.UTC().Format(time.RFC3339Nano)
 }
 
 // Report forms that can be published.

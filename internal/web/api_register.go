@@ -948,7 +948,7 @@ func (s *Server) apiEngagements(r *http.Request) (apiReply, error) {
 	if err := p.Err(); err != nil {
 		return apiReply{}, err
 	}
-	org, err := s.apiListOrg(r)
+	org, err := s.apiListOrg(ctx, r)
 	if err != nil {
 		return apiReply{}, err
 	}
@@ -1042,7 +1042,7 @@ func (s *Server) apiEngagements(r *http.Request) (apiReply, error) {
 
 // apiListOrg is the organisation of GET /engagements: the path's, the "org" parameter's, or the
 // caller's token's. An anonymous caller must name one.
-func (s *Server) apiListOrg(r *http.Request) (*utsyn.Organisation, error) {
+func (s *Server) apiListOrg(ctx context.Context, r *http.Request) (*utsyn.Organisation, error) {
 	slug := r.PathValue("org")
 	if slug == "" {
 		slug = r.URL.Query().Get("org")
@@ -1058,7 +1058,7 @@ func (s *Server) apiListOrg(r *http.Request) (*utsyn.Organisation, error) {
 			}
 		}
 	}
-	org, err := s.db.FindOrganisation(r.Context(), slug)
+	org, err := s.db.FindOrganisation(ctx, slug) // with its stamp, in ctx
 	if utsyn.IsNotFound(err) && r.PathValue("org") == "" {
 		return nil, (&utsyn.Problems{{Field: "org", Message: "error.not_found.organisation"}}).Err()
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/utsyn/utsyn"
 	"github.com/utsyn/utsyn/internal/i18n"
+	"github.com/utsyn/utsyn/internal/store"
 )
 
 // page is what every page template gets: the reader's language, the catalog to speak it,
@@ -250,6 +251,11 @@ type pageHandler func(w http.ResponseWriter, r *http.Request, p *page) error
 
 func (s *Server) page(h pageHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			// A page that only reads shows one state of each organisation's records, whose
+			// stamp is read with the organisation (store.OneChangeStamp).
+			r = r.WithContext(store.OneChangeStamp(r.Context()))
+		}
 		first, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
 		p := s.newPage(i18n.Lang(first), r) // the routes register each page under /nb/ and /en/
 		if err := h(w, r, p); err != nil {
