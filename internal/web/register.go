@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/utsyn/utsyn"
@@ -445,6 +446,48 @@ type registerChoices struct {
 	// (apiEngagementView), made from the above rather than asked for on every request.
 	terms    apiTerms
 	strategy map[int64]*utsyn.Strategy // of each element, by its id
+	// rows are the list's pages' rows as written, by language and list: the same for every
+	// reader of a page in one state of the records, and writing them was a seventh of a page.
+	// kept counts the bytes of the rows of every organisation's choices.
+	rowsMu sync.Mutex
+	rows   map[string]template.HTML
+	kept   *atomic.Int64
+}
+
+// listRowsBytes is as many bytes of rows as the choices of all organisations keep together; an
+// organisation's start again when the rest would pass it. A page's rows are some 30 kB.
+const listRowsBytes = 32 << 20
+
+// rowsOf returns the rows kept for key, or those write writes, then kept.
+func (c *registerChoices) rowsOf(key string, write func() template.HTML) template.HTML {
+	c.rowsMu.Lock()
+	rows, ok := c.rows[key]
+	c.rowsMu.Unlock()
+	if ok {
+		return rows
+	}
+	rows = write()
+	c.rowsMu.Lock()
+	defer c.rowsMu.Unlock()
+	if c.kept.Load()+int64(len(rows)) > listRowsBytes {
+		c.dropRows()
+	}
+	if c.kept.Load()+int64(len(rows)) <= listRowsBytes {
+		if c.rows == nil {
+			c.rows = map[string]template.HTML{}
+		}
+		c.rows[key] = rows
+		c.kept.Add(int64(len(rows)))
+	}
+	return rows
+}
+
+// dropRows forgets the rows kept. The caller holds c.rowsMu.
+func (c *registerChoices) dropRows() {
+	for _, rows := range c.rows {
+		c.kept.Add(-int64(len(rows)))
+	}
+	c.rows = nil
 }
 
 type filterChoices struct {
@@ -484,16 +527,24 @@ func (s *Server) registerChoices(ctx context.Context, orgID int64) (*registerCho
 	if err != nil {
 		return nil, err
 	}
+	c.kept = &s.choices.rowBytes
 	s.choices.mu.Lock()
+	old, replaced := s.choices.entries[orgID]
 	s.choices.entries[orgID] = choicesEntry{stamp: stamp, read: read, choices: c}
 	s.choices.mu.Unlock()
+	if replaced {
+		old.choices.rowsMu.Lock()
+		old.choices.dropRows()
+		old.choices.rowsMu.Unlock()
+	}
 	return c, nil
 }
 
 // choicesCache keeps each organisation's register choices (Server.registerChoices).
 type choicesCache struct {
-	mu      sync.Mutex
-	entries map[int64]choicesEntry
+	mu       sync.Mutex
+	entries  map[int64]choicesEntry
+	rowBytes atomic.Int64 // of the rows every organisation's choices keep (registerChoices.rowsOf)
 }
 
 type choicesEntry struct {

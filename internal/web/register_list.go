@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -144,6 +145,7 @@ type registerPage struct {
 	Filtered                 bool
 	Controls                 []rfield // the filter's fields
 	Items                    []regListItem
+	Rows                     template.HTML // the items, written (RowsHTML)
 	Words                    regListWords
 	Total, PageNo            int
 	NextHref, FirstHref      string
@@ -297,17 +299,20 @@ func (s *Server) registerList(w http.ResponseWriter, r *http.Request, p *page, m
 	if lf.Page > 1 {
 		rp.PageN = p.T("register.page_n", "page", lf.Page)
 	}
-	rp.Items = make([]regListItem, len(page.Items))
-	for i, e := range page.Items {
-		names := make([]string, len(e.Partners))
-		for j, pa := range e.Partners {
-			names[j] = pa.Actor.Name
+	rp.Rows = c.rowsOf(string(p.Lang)+fmt.Sprintf(" %+v", filter), func() template.HTML {
+		rp.Items = make([]regListItem, len(page.Items))
+		for i, e := range page.Items {
+			names := make([]string, len(e.Partners))
+			for j, pa := range e.Partners {
+				names[j] = pa.Actor.Name
+			}
+			rp.Items[i] = regListItem{Href: engagementBase(p, e.ID), Name: engagementName(p, e), Kind: p.KindLabel(e.Kind),
+				Period: p.Period(e.Start, e.End), Status: p.EStatusTag(e.Status), Responsible: e.ResponsibleName, Programme: e.Programme,
+				Partners: strings.Join(names, ", "), Public: e.Public,
+				Updated: p.T("register.updated", "date", i18n.FormatDateShort(p.Lang, e.UpdatedAt.In(oslo)))}
 		}
-		rp.Items[i] = regListItem{Href: engagementBase(p, e.ID), Name: engagementName(p, e), Kind: p.KindLabel(e.Kind),
-			Period: p.Period(e.Start, e.End), Status: p.EStatusTag(e.Status), Responsible: e.ResponsibleName, Programme: e.Programme,
-			Partners: strings.Join(names, ", "), Public: e.Public,
-			Updated: p.T("register.updated", "date", i18n.FormatDateShort(p.Lang, e.UpdatedAt.In(oslo)))}
-	}
+		return rp.RowsHTML()
+	})
 	q := lf.values()
 	if page.Next != "" {
 		next := lf.values()

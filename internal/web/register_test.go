@@ -426,6 +426,28 @@ func TestRegisterPaging(t *testing.T) {
 	})
 }
 
+// The list's rows are kept for each state of the records (registerChoices.rowsOf): a change
+// shows on the next page at once, and each language has its own.
+func TestRegisterListAfterChange(t *testing.T) {
+	eachServer(t, func(t *testing.T, srv *httptest.Server, db *store.DB) {
+		env := newRegEnv(t, srv, db)
+		e := env.engagement(t, &utsyn.Engagement{Title: utsyn.NewText("Radtest før", "Row test before")})
+		path := reg + "/?q=radtest"
+		mustContain(t, "the list", get200(t, env.reader, path), "Radtest før")
+		mustContain(t, "the list again", get200(t, env.reader, path), "Radtest før")
+		mustContain(t, "the list in English", get200(t, env.reader, "/en/rogaland/engasjementer/?q=radtest"), "Row test before")
+
+		env.store(t, func(ctx context.Context, tx *store.Tx) error {
+			e.Title = utsyn.NewText("Radtest etter", "Row test after")
+			return tx.UpdateEngagement(ctx, e)
+		})
+		body := get200(t, env.reader, path)
+		mustContain(t, "the list after the change", body, "Radtest etter")
+		mustLack(t, "the list after the change", body, "Radtest før")
+		mustContain(t, "the list in English after the change", get200(t, env.reader, "/en/rogaland/engasjementer/?q=radtest"), "Row test after")
+	})
+}
+
 // Two editors change the same engagement: the second save is refused with what changed, and
 // neither is lost.
 func TestRegisterStaleEdit(t *testing.T) {
