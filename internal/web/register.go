@@ -446,48 +446,48 @@ type registerChoices struct {
 	// (apiEngagementView), made from the above rather than asked for on every request.
 	terms    apiTerms
 	strategy map[int64]*utsyn.Strategy // of each element, by its id
-	// rows are the list's pages' rows as written, by language and list: the same for every
-	// reader of a page in one state of the records, and writing them was a seventh of a page.
-	// kept counts the bytes of the rows of every organisation's choices.
-	rowsMu sync.Mutex
-	rows   map[string]template.HTML
-	kept   *atomic.Int64
+	// written are the list's pages' rows and filter forms as written, by language and list:
+	// the same for every reader of a page in one state of the records, and writing them was a
+	// fifth of a page. kept counts the bytes written of every organisation's choices.
+	writtenMu sync.Mutex
+	written   map[string]template.HTML
+	kept      *atomic.Int64
 }
 
-// listRowsBytes is as many bytes of rows as the choices of all organisations keep together; an
-// organisation's start again when the rest would pass it. A page's rows are some 30 kB.
-const listRowsBytes = 32 << 20
+// writtenBytes is as many bytes written as the choices of all organisations keep together;
+// an organisation's start again when the rest would pass it. A page's rows are some 30 kB.
+const writtenBytes = 32 << 20
 
-// rowsOf returns the rows kept for key, or those write writes, then kept.
-func (c *registerChoices) rowsOf(key string, write func() template.HTML) template.HTML {
-	c.rowsMu.Lock()
-	rows, ok := c.rows[key]
-	c.rowsMu.Unlock()
+// htmlOf returns what is kept for key, or what write writes, then kept.
+func (c *registerChoices) htmlOf(key string, write func() template.HTML) template.HTML {
+	c.writtenMu.Lock()
+	h, ok := c.written[key]
+	c.writtenMu.Unlock()
 	if ok {
-		return rows
+		return h
 	}
-	rows = write()
-	c.rowsMu.Lock()
-	defer c.rowsMu.Unlock()
-	if c.kept.Load()+int64(len(rows)) > listRowsBytes {
-		c.dropRows()
+	h = write()
+	c.writtenMu.Lock()
+	defer c.writtenMu.Unlock()
+	if c.kept.Load()+int64(len(h)) > writtenBytes {
+		c.forget()
 	}
-	if c.kept.Load()+int64(len(rows)) <= listRowsBytes {
-		if c.rows == nil {
-			c.rows = map[string]template.HTML{}
+	if c.kept.Load()+int64(len(h)) <= writtenBytes {
+		if c.written == nil {
+			c.written = map[string]template.HTML{}
 		}
-		c.rows[key] = rows
-		c.kept.Add(int64(len(rows)))
+		c.written[key] = h
+		c.kept.Add(int64(len(h)))
 	}
-	return rows
+	return h
 }
 
-// dropRows forgets the rows kept. The caller holds c.rowsMu.
-func (c *registerChoices) dropRows() {
-	for _, rows := range c.rows {
-		c.kept.Add(-int64(len(rows)))
+// forget forgets what was written. The caller holds c.writtenMu.
+func (c *registerChoices) forget() {
+	for _, h := range c.written {
+		c.kept.Add(-int64(len(h)))
 	}
-	c.rows = nil
+	c.written = nil
 }
 
 type filterChoices struct {
@@ -527,24 +527,24 @@ func (s *Server) registerChoices(ctx context.Context, orgID int64) (*registerCho
 	if err != nil {
 		return nil, err
 	}
-	c.kept = &s.choices.rowBytes
+	c.kept = &s.choices.written
 	s.choices.mu.Lock()
 	old, replaced := s.choices.entries[orgID]
 	s.choices.entries[orgID] = choicesEntry{stamp: stamp, read: read, choices: c}
 	s.choices.mu.Unlock()
 	if replaced {
-		old.choices.rowsMu.Lock()
-		old.choices.dropRows()
-		old.choices.rowsMu.Unlock()
+		old.choices.writtenMu.Lock()
+		old.choices.forget()
+		old.choices.writtenMu.Unlock()
 	}
 	return c, nil
 }
 
 // choicesCache keeps each organisation's register choices (Server.registerChoices).
 type choicesCache struct {
-	mu       sync.Mutex
-	entries  map[int64]choicesEntry
-	rowBytes atomic.Int64 // of the rows every organisation's choices keep (registerChoices.rowsOf)
+	mu      sync.Mutex
+	entries map[int64]choicesEntry
+	written atomic.Int64 // bytes that every organisation's choices keep written (registerChoices.htmlOf)
 }
 
 type choicesEntry struct {

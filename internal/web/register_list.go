@@ -143,7 +143,8 @@ type registerPage struct {
 	Filter                   regListFilter
 	Problems                 map[string]string
 	Filtered                 bool
-	Controls                 []rfield // the filter's fields
+	Controls                 []rfield      // the filter's fields
+	Form                     template.HTML // the fields, written (FilterHTML)
 	Items                    []regListItem
 	Rows                     template.HTML // the items, written (RowsHTML)
 	Words                    regListWords
@@ -299,7 +300,7 @@ func (s *Server) registerList(w http.ResponseWriter, r *http.Request, p *page, m
 	if lf.Page > 1 {
 		rp.PageN = p.T("register.page_n", "page", lf.Page)
 	}
-	rp.Rows = c.rowsOf(string(p.Lang)+fmt.Sprintf(" %+v", filter), func() template.HTML {
+	rp.Rows = c.htmlOf("rows "+string(p.Lang)+fmt.Sprintf(" %+v", filter), func() template.HTML {
 		rp.Items = make([]regListItem, len(page.Items))
 		for i, e := range page.Items {
 			names := make([]string, len(e.Partners))
@@ -342,7 +343,15 @@ func (s *Server) registerList(w http.ResponseWriter, r *http.Request, p *page, m
 	default:
 		rp.Count = p.T("register.count", "count", i18n.FormatInt(p.Lang, int64(rp.Total)))
 	}
-	rp.Controls = filterControls(p, lf, problems, c, mine)
+	writeForm := func() template.HTML {
+		rp.Controls = filterControls(p, lf, problems, c, mine)
+		return rp.FilterHTML()
+	}
+	if len(problems) == 0 { // the same for every reader who asks for this list; kept likewise
+		rp.Form = c.htmlOf("form "+string(p.Lang)+" "+strconv.FormatBool(mine)+" "+lf.values().Encode(), writeForm)
+	} else {
+		rp.Form = writeForm()
+	}
 	rp.Title = rp.Heading
 	if lf.Page > 1 {
 		rp.Title = p.T("register.page_title", "title", rp.Heading, "page", lf.Page)

@@ -426,8 +426,9 @@ func TestRegisterPaging(t *testing.T) {
 	})
 }
 
-// The list's rows are kept for each state of the records (registerChoices.rowsOf): a change
-// shows on the next page at once, and each language has its own.
+// The list's rows and filter form are kept for each state of the records
+// (registerChoices.htmlOf): a change shows on the next page at once, and each language has its
+// own.
 func TestRegisterListAfterChange(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *httptest.Server, db *store.DB) {
 		env := newRegEnv(t, srv, db)
@@ -439,10 +440,11 @@ func TestRegisterListAfterChange(t *testing.T) {
 
 		env.store(t, func(ctx context.Context, tx *store.Tx) error {
 			e.Title = utsyn.NewText("Radtest etter", "Row test after")
+			e.Programme = "Radtestprogrammet"
 			return tx.UpdateEngagement(ctx, e)
 		})
 		body := get200(t, env.reader, path)
-		mustContain(t, "the list after the change", body, "Radtest etter")
+		mustContain(t, "the list after the change", body, "Radtest etter", `<option value="Radtestprogrammet">`)
 		mustLack(t, "the list after the change", body, "Radtest før")
 		mustContain(t, "the list in English after the change", get200(t, env.reader, "/en/rogaland/engasjementer/?q=radtest"), "Row test after")
 	})
