@@ -1025,19 +1025,32 @@ func (s *Server) apiEngagements(r *http.Request) (apiReply, error) {
 			return apiReply{}, err
 		}
 	}
-	page, err := s.db.ListEngagements(ctx, f)
+	c, err := s.registerChoices(ctx, org.ID)
 	if err != nil {
 		return apiReply{}, err
 	}
-	view, err := s.apiEngagementView(ctx, org, member, page.Items...)
+	// The page is the same for everyone who may see what the filter says they may (PublicOnly),
+	// and is kept encoded for the state of the records.
+	body, err := c.writtenOf(fmt.Sprintf("api %+v", f), func() (string, error) {
+		page, err := s.db.ListEngagements(ctx, f)
+		if err != nil {
+			return "", err
+		}
+		view, err := s.apiEngagementView(ctx, org, member, page.Items...)
+		if err != nil {
+			return "", err
+		}
+		out := apiEngagementPage{Items: []apiEngagement{}, Next: apiCursor(page.Next), Total: page.Total, More: page.More}
+		for _, e := range page.Items {
+			out.Items = append(out.Items, view.engagement(e))
+		}
+		b, err := json.Marshal(out)
+		return string(b) + "\n", err
+	})
 	if err != nil {
 		return apiReply{}, err
 	}
-	out := apiEngagementPage{Items: []apiEngagement{}, Next: apiCursor(page.Next), Total: page.Total, More: page.More}
-	for _, e := range page.Items {
-		out.Items = append(out.Items, view.engagement(e))
-	}
-	return apiReply{body: out}, nil
+	return apiReply{body: encodedJSON(body)}, nil
 }
 
 // apiListOrg is the organisation of GET /engagements: the path's, the "org" parameter's, or the

@@ -446,11 +446,12 @@ type registerChoices struct {
 	// (apiEngagementView), made from the above rather than asked for on every request.
 	terms    apiTerms
 	strategy map[int64]*utsyn.Strategy // of each element, by its id
-	// written are the list's pages' rows and filter forms as written, by language and list:
-	// the same for every reader of a page in one state of the records, and writing them was a
-	// fifth of a page. kept counts the bytes written of every organisation's choices.
+	// written are the list's pages' rows and filter forms as written, by language and list,
+	// and the API's pages of the list as encoded: the same for every reader of a page in one
+	// state of the records (who may see the same), and writing them was a fifth of a page and
+	// most of an API page. kept counts the bytes written of every organisation's choices.
 	writtenMu sync.Mutex
-	written   map[string]template.HTML
+	written   map[string]string
 	kept      *atomic.Int64
 }
 
@@ -458,28 +459,37 @@ type registerChoices struct {
 // an organisation's start again when the rest would pass it. A page's rows are some 30 kB.
 const writtenBytes = 32 << 20
 
-// htmlOf returns what is kept for key, or what write writes, then kept.
-func (c *registerChoices) htmlOf(key string, write func() template.HTML) template.HTML {
+// writtenOf returns what is kept written for key, or what write writes, then kept.
+func (c *registerChoices) writtenOf(key string, write func() (string, error)) (string, error) {
 	c.writtenMu.Lock()
-	h, ok := c.written[key]
+	w, ok := c.written[key]
 	c.writtenMu.Unlock()
 	if ok {
-		return h
+		return w, nil
 	}
-	h = write()
+	w, err := write()
+	if err != nil {
+		return "", err
+	}
 	c.writtenMu.Lock()
 	defer c.writtenMu.Unlock()
-	if c.kept.Load()+int64(len(h)) > writtenBytes {
+	if c.kept.Load()+int64(len(w)) > writtenBytes {
 		c.forget()
 	}
-	if c.kept.Load()+int64(len(h)) <= writtenBytes {
+	if c.kept.Load()+int64(len(w)) <= writtenBytes {
 		if c.written == nil {
-			c.written = map[string]template.HTML{}
+			c.written = map[string]string{}
 		}
-		c.written[key] = h
-		c.kept.Add(int64(len(h)))
+		c.written[key] = w
+		c.kept.Add(int64(len(w)))
 	}
-	return h
+	return w, nil
+}
+
+// htmlOf is writtenOf for HTML that cannot fail.
+func (c *registerChoices) htmlOf(key string, write func() template.HTML) template.HTML {
+	w, _ := c.writtenOf(key, func() (string, error) { return string(write()), nil })
+	return template.HTML(w)
 }
 
 // forget forgets what was written. The caller holds c.writtenMu.
@@ -544,7 +554,7 @@ func (s *Server) registerChoices(ctx context.Context, orgID int64) (*registerCho
 type choicesCache struct {
 	mu      sync.Mutex
 	entries map[int64]choicesEntry
-	written atomic.Int64 // bytes that every organisation's choices keep written (registerChoices.htmlOf)
+	written atomic.Int64 // bytes that every organisation's choices keep written (registerChoices.writtenOf)
 }
 
 type choicesEntry struct {

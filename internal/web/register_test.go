@@ -437,6 +437,19 @@ func TestRegisterListAfterChange(t *testing.T) {
 		mustContain(t, "the list", get200(t, env.reader, path), "Radtest før")
 		mustContain(t, "the list again", get200(t, env.reader, path), "Radtest før")
 		mustContain(t, "the list in English", get200(t, env.reader, "/en/rogaland/engasjementer/?q=radtest"), "Row test before")
+		// The API's pages are kept likewise, apart for those who may see internal work.
+		token := apiToken(t, db, "api-leser@example.org", utsyn.RoleReader)
+		api := "/api/v1/organisations/rogaland/engagements?q=radtest"
+		apiList := func(header ...string) string {
+			t.Helper()
+			resp, body := request(t, srv, http.MethodGet, api, "", header...)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s: %d %s", api, resp.StatusCode, body)
+			}
+			return body
+		}
+		mustContain(t, "the API's list", apiList("Authorization", "Bearer "+token), "Radtest før")
+		mustLack(t, "the API's list, anonymously", apiList(), "Radtest")
 
 		env.store(t, func(ctx context.Context, tx *store.Tx) error {
 			e.Title = utsyn.NewText("Radtest etter", "Row test after")
@@ -447,6 +460,9 @@ func TestRegisterListAfterChange(t *testing.T) {
 		mustContain(t, "the list after the change", body, "Radtest etter", `<option value="Radtestprogrammet">`)
 		mustLack(t, "the list after the change", body, "Radtest før")
 		mustContain(t, "the list in English after the change", get200(t, env.reader, "/en/rogaland/engasjementer/?q=radtest"), "Row test after")
+		body = apiList("Authorization", "Bearer "+token)
+		mustContain(t, "the API's list after the change", body, "Radtest etter")
+		mustLack(t, "the API's list after the change", body, "Radtest før")
 	})
 }
 
