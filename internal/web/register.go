@@ -446,10 +446,10 @@ type registerChoices struct {
 	// (apiEngagementView), made from the above rather than asked for on every request.
 	terms    apiTerms
 	strategy map[int64]*utsyn.Strategy // of each element, by its id
-	// written are the list's pages' rows and filter forms as written, by language and list,
-	// and the API's pages of the list as encoded: the same for every reader of a page in one
-	// state of the records (who may see the same), and writing them was a fifth of a page and
-	// most of an API page. kept counts the bytes written of every organisation's choices.
+	// written are the list's pages as written (registerList) and as the API encodes them
+	// (apiEngagements): the same for everyone with the same rights who asks in one state of
+	// the records, where writing them was most of a page's time. kept counts the bytes
+	// written of every organisation's choices.
 	writtenMu sync.Mutex
 	written   map[string]string
 	kept      *atomic.Int64
@@ -484,12 +484,6 @@ func (c *registerChoices) writtenOf(key string, write func() (string, error)) (s
 		c.kept.Add(int64(len(w)))
 	}
 	return w, nil
-}
-
-// htmlOf is writtenOf for HTML that cannot fail.
-func (c *registerChoices) htmlOf(key string, write func() template.HTML) template.HTML {
-	w, _ := c.writtenOf(key, func() (string, error) { return string(write()), nil })
-	return template.HTML(w)
 }
 
 // forget forgets what was written. The caller holds c.writtenMu.

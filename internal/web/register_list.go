@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -143,10 +144,8 @@ type registerPage struct {
 	Filter                   regListFilter
 	Problems                 map[string]string
 	Filtered                 bool
-	Controls                 []rfield      // the filter's fields
-	Form                     template.HTML // the fields, written (FilterHTML)
+	Controls                 []rfield // the filter's fields
 	Items                    []regListItem
-	Rows                     template.HTML // the items, written (RowsHTML)
 	Words                    regListWords
 	Total, PageNo            int
 	NextHref, FirstHref      string
@@ -273,6 +272,42 @@ func (s *Server) registerList(w http.ResponseWriter, r *http.Request, p *page, m
 	}
 	lf := readListFilter(r)
 	filter, problems := lf.storeFilter(p, c, mine)
+	heading := p.T("register.title")
+	if mine {
+		heading = p.T("register.mine.title")
+	}
+	p.Title = heading
+	if lf.Page > 1 {
+		p.Title = p.T("register.page_title", "title", heading, "page", lf.Page)
+	}
+	p.Crumbs = []crumb{{Label: p.S(p.Org.Name), Href: p.Href(p.Org.Slug)}, {Label: heading}}
+	content := func() (string, error) {
+		return s.registerListContent(ctx, r, p, c, lf, filter, problems, mine)
+	}
+	// The list is the same for everyone with the same rights who asks for it in one state of
+	// the records, so it is kept written (registerChoices.writtenOf): but for a filter with a
+	// problem to show, or a notice of what a form did.
+	var list string
+	if len(problems) == 0 && noticeOf(r, p) == "" {
+		var yours int64 // my engagements are mine alone
+		if mine {
+			yours = p.Actor.User.ID
+		}
+		key := fmt.Sprintf("list %s %d %v %v %s", p.Lang, yours, p.CanCreate(), p.CanAdmin(), r.URL.RawQuery)
+		list, err = c.writtenOf(key, content)
+	} else {
+		list, err = content()
+	}
+	if err != nil {
+		return err
+	}
+	s.render(w, r, "kept", http.StatusOK, &keptPage{page: p, Content: template.HTML(list)})
+	return nil
+}
+
+// registerListContent writes the list page's content.
+func (s *Server) registerListContent(ctx context.Context, r *http.Request, p *page, c *registerChoices, lf regListFilter,
+	filter store.EngagementFilter, problems map[string]string, mine bool) (string, error) {
 	base := registerBase(p)
 	rp := &registerPage{page: p, Mine: mine, Filter: lf, Problems: problems, Filtered: lf.filtered(), PageNo: lf.Page,
 		Base: base + "/", AllHref: base + "/", MineHref: base + "/mine", NewHref: base + "/ny", Notice: noticeOf(r, p)}
@@ -284,9 +319,9 @@ func (s *Server) registerList(w http.ResponseWriter, r *http.Request, p *page, m
 	}
 	page, err := s.db.ListEngagements(ctx, filter)
 	if utsyn.ErrorCode(err) == utsyn.EINVALID && lf.After != "" {
-		return &utsyn.Error{Code: utsyn.EINVALID, Message: "register.error.cursor"}
+		return "", &utsyn.Error{Code: utsyn.EINVALID, Message: "register.error.cursor"}
 	} else if err != nil {
-		return err
+		return "", err
 	}
 	rp.Total = page.Total
 	rp.Words = newRegListWords(p)
@@ -300,20 +335,17 @@ func (s *Server) registerList(w http.ResponseWriter, r *http.Request, p *page, m
 	if lf.Page > 1 {
 		rp.PageN = p.T("register.page_n", "page", lf.Page)
 	}
-	rp.Rows = c.htmlOf("rows "+string(p.Lang)+fmt.Sprintf(" %+v", filter), func() template.HTML {
-		rp.Items = make([]regListItem, len(page.Items))
-		for i, e := range page.Items {
-			names := make([]string, len(e.Partners))
-			for j, pa := range e.Partners {
-				names[j] = pa.Actor.Name
-			}
-			rp.Items[i] = regListItem{Href: engagementBase(p, e.ID), Name: engagementName(p, e), Kind: p.KindLabel(e.Kind),
-				Period: p.Period(e.Start, e.End), Status: p.EStatusTag(e.Status), Responsible: e.ResponsibleName, Programme: e.Programme,
-				Partners: strings.Join(names, ", "), Public: e.Public,
-				Updated: p.T("register.updated", "date", i18n.FormatDateShort(p.Lang, e.UpdatedAt.In(oslo)))}
+	rp.Items = make([]regListItem, len(page.Items))
+	for i, e := range page.Items {
+		names := make([]string, len(e.Partners))
+		for j, pa := range e.Partners {
+			names[j] = pa.Actor.Name
 		}
-		return rp.RowsHTML()
-	})
+		rp.Items[i] = regListItem{Href: engagementBase(p, e.ID), Name: engagementName(p, e), Kind: p.KindLabel(e.Kind),
+			Period: p.Period(e.Start, e.End), Status: p.EStatusTag(e.Status), Responsible: e.ResponsibleName, Programme: e.Programme,
+			Partners: strings.Join(names, ", "), Public: e.Public,
+			Updated: p.T("register.updated", "date", i18n.FormatDateShort(p.Lang, e.UpdatedAt.In(oslo)))}
+	}
 	q := lf.values()
 	if page.Next != "" {
 		next := lf.values()
@@ -343,22 +375,8 @@ func (s *Server) registerList(w http.ResponseWriter, r *http.Request, p *page, m
 	default:
 		rp.Count = p.T("register.count", "count", i18n.FormatInt(p.Lang, int64(rp.Total)))
 	}
-	writeForm := func() template.HTML {
-		rp.Controls = filterControls(p, lf, problems, c, mine)
-		return rp.FilterHTML()
-	}
-	if len(problems) == 0 { // the same for every reader who asks for this list; kept likewise
-		rp.Form = c.htmlOf("form "+string(p.Lang)+" "+strconv.FormatBool(mine)+" "+lf.values().Encode(), writeForm)
-	} else {
-		rp.Form = writeForm()
-	}
-	rp.Title = rp.Heading
-	if lf.Page > 1 {
-		rp.Title = p.T("register.page_title", "title", rp.Heading, "page", lf.Page)
-	}
-	rp.Crumbs = []crumb{{Label: p.S(p.Org.Name), Href: p.Href(p.Org.Slug)}, {Label: rp.Heading}}
-	s.render(w, r, "register-list", http.StatusOK, rp)
-	return nil
+	rp.Controls = filterControls(p, lf, problems, c, mine)
+	return s.renderContent("register-list", rp)
 }
 
 // filterControls are the filter form's fields, with what the reader chose.

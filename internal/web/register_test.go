@@ -426,9 +426,9 @@ func TestRegisterPaging(t *testing.T) {
 	})
 }
 
-// The list's rows and filter form are kept for each state of the records
-// (registerChoices.htmlOf): a change shows on the next page at once, and each language has its
-// own.
+// The list is kept written for each state of the records (registerChoices.writtenOf): a change
+// shows on the next page at once, each language has its own, each reader sees what their rights
+// and their own engagements make it, and the API's kept pages likewise.
 func TestRegisterListAfterChange(t *testing.T) {
 	eachServer(t, func(t *testing.T, srv *httptest.Server, db *store.DB) {
 		env := newRegEnv(t, srv, db)
@@ -436,6 +436,16 @@ func TestRegisterListAfterChange(t *testing.T) {
 		path := reg + "/?q=radtest"
 		mustContain(t, "the list", get200(t, env.reader, path), "Radtest før")
 		mustContain(t, "the list again", get200(t, env.reader, path), "Radtest før")
+		// Kept, it is still each reader's: what they may do, and their own engagements.
+		newLink := `href="/nb/rogaland/engasjementer/ny"`
+		mustContain(t, "the list for an editor", get200(t, env.editor, path), "Radtest før", newLink)
+		mustLack(t, "the list for a reader, after an editor's", get200(t, env.reader, path), newLink)
+		env.store(t, func(ctx context.Context, tx *store.Tx) error {
+			e.Responsible = env.editorU.ID
+			return tx.UpdateEngagement(ctx, e)
+		})
+		mustContain(t, "the editor's own", get200(t, env.editor, reg+"/mine?q=radtest"), "Radtest før")
+		mustLack(t, "the reader's own, after the editor's", get200(t, env.reader, reg+"/mine?q=radtest"), "Radtest før")
 		mustContain(t, "the list in English", get200(t, env.reader, "/en/rogaland/engasjementer/?q=radtest"), "Row test before")
 		// The API's pages are kept likewise, apart for those who may see internal work.
 		token := apiToken(t, db, "api-leser@example.org", utsyn.RoleReader)

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -226,6 +227,27 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 	if r.Method != http.MethodHead {
 		w.Write(buf.Bytes())
 	}
+}
+
+// renderContent writes the content of a page (its template's "content"), without the layout:
+// for content kept written, shown later by the page "kept" in the layout of its request.
+func (s *Server) renderContent(name string, data any) (string, error) {
+	t, ok := s.pages[name]
+	if !ok {
+		return "", fmt.Errorf("no such template: %s", name)
+	}
+	buf := takeBuffer()
+	defer giveBuffer(buf)
+	if err := t.ExecuteTemplate(buf, "content", data); err != nil {
+		return "", fmt.Errorf("render %s: %w", name, err)
+	}
+	return buf.String(), nil
+}
+
+// keptPage is a page whose content was written before (renderContent).
+type keptPage struct {
+	*page
+	Content template.HTML
 }
 
 // buffers hold pages and API answers while they are written. A register page is some 40 kB,
