@@ -17,9 +17,6 @@ var NarrowFilter = &narrowFilter
 // KeepRegisters lets the benchmarks measure a list asked for the first time.
 var KeepRegisters = &keepRegisters
 
-// IndexLists lets the tests turn the lists' index off.
-var IndexLists = &indexLists
-
 // IndexedPage is what a list index finds for a filter.
 type IndexedPage struct {
 	IDs             []int64

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/utsyn/utsyn"
-	"github.com/utsyn/utsyn/internal/demo"
 	"github.com/utsyn/utsyn/internal/store"
 	"github.com/utsyn/utsyn/internal/store/storetest"
 )
@@ -19,26 +18,9 @@ import (
 func TestListIndex(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		if _, err := demo.LoadSynthetic(ctx, db, demo.Synthetic{Engagements: 1500, Seed: 5}); err != nil {
-			t.Fatal(err)
-		}
-		org, err := db.FindOrganisation(ctx, demo.SyntheticSlug(5, 1))
-		if err != nil {
-			t.Fatal(err)
-		}
 		defer func() { *store.KeepRegisters = true }()
 		*store.KeepRegisters = false
-		var everything []*utsyn.Engagement
-		for f := (store.EngagementFilter{OrgID: org.ID, Limit: 200}); ; {
-			page, err := db.ListEngagements(ctx, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			everything = append(everything, page.Items...)
-			if f.After = page.Next; f.After == "" {
-				break
-			}
-		}
+		org, everything := syntheticRegister(t, db, 1500, 5)
 		ix, err := db.ReadListIndex(ctx, org.ID)
 		if err != nil {
 			t.Fatal(err)

@@ -18,29 +18,7 @@ import (
 func TestListLargeRegister(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		if _, err := demo.LoadSynthetic(ctx, db, demo.Synthetic{Engagements: 1200, Seed: 3}); err != nil {
-			t.Fatal(err)
-		}
-		org, err := db.FindOrganisation(ctx, demo.SyntheticSlug(3, 1))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var everything []*utsyn.Engagement
-		f := store.EngagementFilter{OrgID: org.ID, Limit: 200}
-		for {
-			page, err := db.ListEngagements(ctx, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			everything = append(everything, page.Items...)
-			if page.Next == "" {
-				break
-			}
-			f.After = page.Next
-		}
-		if len(everything) != 1200 {
-			t.Fatalf("%d engagements over the pages, want 1200", len(everything))
-		}
+		org, everything := syntheticRegister(t, db, 1200, 3)
 
 		page, err := db.ListEngagements(ctx, store.EngagementFilter{OrgID: org.ID, Count: true})
 		if err != nil || page.Total != store.CountLimit || !page.More {
@@ -188,6 +166,35 @@ func TestListLargeRegister(t *testing.T) {
 			}
 		}
 	})
+}
+
+// syntheticRegister fills the database with n synthetic engagements in one organisation, and
+// returns it with every engagement, as the list's pages give them.
+func syntheticRegister(t *testing.T, db *store.DB, n int, seed uint64) (*utsyn.Organisation, []*utsyn.Engagement) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := demo.LoadSynthetic(ctx, db, demo.Synthetic{Engagements: n, Seed: seed}); err != nil {
+		t.Fatal(err)
+	}
+	org, err := db.FindOrganisation(ctx, demo.SyntheticSlug(seed, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var everything []*utsyn.Engagement
+	for f := (store.EngagementFilter{OrgID: org.ID, Limit: 200}); ; {
+		page, err := db.ListEngagements(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		everything = append(everything, page.Items...)
+		if f.After = page.Next; f.After == "" {
+			break
+		}
+	}
+	if len(everything) != n {
+		t.Fatalf("%d engagements over the pages, want %d", len(everything), n)
+	}
+	return org, everything
 }
 
 func hasCountry(e *utsyn.Engagement, country string) bool {

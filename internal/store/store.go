@@ -104,7 +104,9 @@ func sqliteDSN(path string, writer bool) string {
 
 // Close closes the database.
 func (db *DB) Close() error {
-	db.stop()
+	db.registers.mu.Lock()
+	db.stop() // no reading starts after this: listIndexAt starts them under the same lock
+	db.registers.mu.Unlock()
 	db.background.Wait()
 	db.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	err := db.write.Close()
