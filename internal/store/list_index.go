@@ -47,7 +47,7 @@ type listFacts struct {
 // listRow is what a list filters an engagement by, and what a cursor names it by.
 type listRow struct {
 	id                int64
-	start, end        sql.NullString // as stored: "2024", "2024-05" or "2024-05-31"
+	start             sql.NullString // as stored: "2024", "2024-05" or "2024-05-31", for a cursor
 	programme         string
 	role, responsible int64
 	updated           time.Time
@@ -100,8 +100,9 @@ func (db *DB) readListIndex(ctx context.Context, orgID int64) (*listIndex, error
 		var x listRow
 		var kind, status string
 		var public bool
+		var end sql.NullString
 		var role, responsible sql.NullInt64
-		if err := r.Scan(&x.id, &kind, &status, &public, &x.start, &x.end, &x.programme, &role, &responsible,
+		if err := r.Scan(&x.id, &kind, &status, &public, &x.start, &end, &x.programme, &role, &responsible,
 			&x.updated, &x.titleSort); err != nil {
 			return err
 		}
@@ -118,7 +119,7 @@ func (db *DB) readListIndex(ctx context.Context, orgID int64) (*listIndex, error
 		if facts.startYear, err = dateYear(x.start); err != nil {
 			return err
 		}
-		if facts.endYear, err = dateYear(x.end); err != nil {
+		if facts.endYear, err = dateYear(end); err != nil {
 			return err
 		}
 		ix.row[x.id] = int32(len(ix.rows))
