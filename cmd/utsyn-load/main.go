@@ -41,13 +41,20 @@ const usage = `utsyn-load: measure a running Utsyn server's register pages under
 
 Usage:
   utsyn-load [--url http://127.0.0.1:8080] [--org SLUG] [--clients 16] [--think 0s]
-             [--requests 2000] [--duration 60s] [--scenarios list,search,api-list,api-search]
+             [--settle 0s] [--requests 2000] [--duration 60s]
+             [--scenarios list,search,api-list,api-search]
              [--email EMAIL --password-stdin]
 
 Each client asks for the next page as soon as the last is answered, or with --think after a
 pause as a person reading would make: random, of that length on average. Without pauses the
 server is kept busy and the figures say what it answers at its limit; with them, how fast it
 answers that many people at once.
+
+Each scenario begins with its first few requests, not measured. --settle waits that long after
+them: what the server reads in the background on the first requests (the register's list
+index, a few seconds at 100,000 engagements) is then in place, as it is on a server that has
+run a while; without it, the first seconds are measured as they are just after the records
+changed.
 
 The register's list page (/nb/ORG/engasjementer/) is for signed-in readers: give --email and
 the password on standard input (or in UTSYN_LOAD_PASSWORD). The API scenarios ask with the
@@ -75,6 +82,7 @@ type config struct {
 	requests  int
 	duration  time.Duration
 	think     time.Duration // a client's pause between requests, on average
+	settle    time.Duration // the wait after the warm-up, before measuring
 	scenarios []string
 	email     string
 	password  string
@@ -107,6 +115,7 @@ func parse(args []string, getenv func(string) string, stdin io.Reader, stderr io
 	fs.IntVar(&c.requests, "requests", 2000, "requests per scenario, at most")
 	fs.DurationVar(&c.duration, "duration", 60*time.Second, "time per scenario, at most")
 	fs.DurationVar(&c.think, "think", 0, "each client's pause between requests, on average (random, exponential)")
+	fs.DurationVar(&c.settle, "settle", 0, "the wait after each scenario's warm-up, before it is measured")
 	scenarios := fs.String("scenarios", "list,search,api-list,api-search", "the scenarios to run, in order")
 	fs.StringVar(&c.email, "email", "", "sign in as this reader for the list page")
 	passwordStdin := fs.Bool("password-stdin", false, "read the password from standard input")
@@ -125,8 +134,8 @@ func parse(args []string, getenv func(string) string, stdin io.Reader, stderr io
 	}
 	c.base = u
 	if c.clients < 1 || c.clients > 256 || c.requests < 1 || c.requests > 1_000_000 || c.duration <= 0 || c.duration > time.Hour ||
-		c.think < 0 || c.think > time.Minute {
-		return nil, errors.New("--clients takes 1 to 256, --requests 1 to 1,000,000, --duration up to an hour, --think up to a minute")
+		c.think < 0 || c.think > time.Minute || c.settle < 0 || c.settle > time.Minute {
+		return nil, errors.New("--clients takes 1 to 256, --requests 1 to 1,000,000, --duration up to an hour, --think and --settle up to a minute")
 	}
 	for _, s := range strings.Split(*scenarios, ",") {
 		s = strings.TrimSpace(s)
@@ -275,6 +284,14 @@ func load(ctx context.Context, c *config, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "utsyn-load: %s: skipped, as warming up failed: %v\n", name, warm)
 			failed = append(failed, name)
 			continue
+		}
+		// What the server reads in the background after the first requests (the register's list
+		// index: two seconds at 100,000 engagements) is in place after the wait; without one,
+		// the first seconds are measured as they are just after a change of the records.
+		select {
+		case <-time.After(c.settle):
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 		fmt.Fprintf(stderr, "utsyn-load: %s: %d clients (pausing %s on average), up to %d requests or %s\n", name, c.clients, c.think, c.requests, c.duration)
 		samples, errs, elapsed := measure(ctx, client, c, path)

@@ -7,8 +7,10 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // The load generator asks for the scenario's pages, with pauses when told, and reports what it
@@ -44,7 +46,30 @@ func TestLoad(t *testing.T) {
 		}
 	}
 
-	var errs strings.Builder
+	// With --settle, the measured requests wait that long after the warm-up's.
+	var times []time.Time
+	var mu sync.Mutex
+	timed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		times = append(times, time.Now())
+		mu.Unlock()
+		w.Write([]byte(`{"items":[]}`))
+	}))
+	defer timed.Close()
+	var out, errs strings.Builder
+	if code := run(context.Background(), []string{"--url", timed.URL, "--org", "x", "--clients", "2", "--settle", "300ms",
+		"--requests", "4", "--scenarios", "api-list"}, func(string) string { return "" }, strings.NewReader(""), &out, &errs); code != 0 {
+		t.Fatalf("settle: exit %d: %s", code, errs.String())
+	}
+	warm := max(len(words), len(listFilters))
+	if len(times) != warm+4 {
+		t.Fatalf("settle: %d requests, want %d and 4", len(times), warm)
+	}
+	if gap := times[warm].Sub(times[warm-1]); gap < 300*time.Millisecond {
+		t.Errorf("settle 300ms: the first measured request came %s after the warm-up", gap)
+	}
+
+	errs.Reset()
 	if code := run(context.Background(), []string{"--url", srv.URL, "--think", "-1s"}, func(string) string { return "" },
 		strings.NewReader(""), &strings.Builder{}, &errs); code != 2 || !strings.Contains(errs.String(), "--think") {
 		t.Errorf("a negative pause: exit %d, %q", code, errs.String())

@@ -195,7 +195,7 @@ func (db *DB) FindSession(ctx context.Context, tokenHash string) (*Session, *uts
 			u.id, u.email, u.name, u.password_hash, u.created_at, u.updated_at, m.org_id, o.slug, m.role
 		FROM sessions s JOIN users u ON u.id = s.user_id
 			LEFT JOIN memberships m ON m.user_id = u.id LEFT JOIN organisations o ON o.id = m.org_id
-		WHERE s.token_hash = $1 ORDER BY o.slug`, tokenHash)
+		WHERE s.token_hash = CAST($1 AS TEXT) ORDER BY o.slug`, tokenHash) // CAST: see reader
 	if err != nil {
 		return nil, nil, fmt.Errorf("find session: %w", err)
 	} else if s == nil {

@@ -63,7 +63,7 @@ func (db *DB) FindOrganisation(ctx context.Context, slug string) (*utsyn.Organis
 	o, err := scanOrganisation(scanMore{db.reads().QueryRowContext(ctx, `SELECT o.`+strings.ReplaceAll(organisationColumns, ", ", ", o.")+`, a.id, a.at
 		FROM organisations o LEFT JOIN audit_events a ON a.id =
 			(SELECT l.id FROM audit_events l WHERE l.org_id = o.id ORDER BY l.at DESC, l.id DESC LIMIT 1)
-		WHERE o.slug = $1`, slug), []any{&id, &at}})
+		WHERE o.slug = CAST($1 AS TEXT)`, slug), []any{&id, &at}}) // CAST: see reader
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("organisation")
 	} else if err != nil {

@@ -412,7 +412,9 @@ func (m *stampMemo) remember(orgID int64, stamp string) {
 func readChangeStamp(ctx context.Context, q queryer, orgID int64) (string, error) {
 	var id int64
 	var at time.Time
-	err := q.QueryRowContext(ctx, `SELECT id, at FROM audit_events WHERE org_id = $1 ORDER BY at DESC, id DESC LIMIT 1`, orgID).Scan(&id, &at)
+	// CAST: see reader.
+	err := q.QueryRowContext(ctx, `SELECT id, at FROM audit_events WHERE org_id = CAST($1 AS BIGINT) ORDER BY at DESC, id DESC LIMIT 1`,
+		orgID).Scan(&id, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	} else if err != nil {

@@ -195,6 +195,13 @@ func (db *DB) Count(ctx context.Context, table string) (int, error) {
 }
 
 // reader runs reads on the read pool through cached prepared statements.
+//
+// SQLite (built with STAT4, as modernc's is) prepares a statement again at every run when a
+// parameter is compared bare to an indexed column that ANALYZE has sampled: the plan may depend
+// on the value. The register's lists want that; a lookup by a unique key (an organisation's
+// slug, a session's hash, the newest event of an organisation) does not, and writes its
+// parameter cast, CAST($1 AS TEXT), which the planner does not look into: FindOrganisation
+// took 52 µs, 18 µs so, at 100,000 engagements.
 type reader struct{ db *DB }
 
 // maxCachedStatements bounds the statement cache: queries built with values in their text

@@ -62,7 +62,7 @@ func scanToken(row interface{ Scan(...any) error }) (*utsyn.Token, error) {
 // FindTokenByHash returns the token with the secret's hash, whatever its state: the caller
 // checks expiry and revocation, so it can say which.
 func (db *DB) FindTokenByHash(ctx context.Context, secretHash string) (*utsyn.Token, error) {
-	t, err := scanToken(db.reads().QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE token_hash = $1`, secretHash))
+	t, err := scanToken(db.reads().QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE token_hash = CAST($1 AS TEXT)`, secretHash)) // CAST: see reader
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("token")
 	} else if err != nil {
