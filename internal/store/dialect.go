@@ -47,8 +47,11 @@ func (d dialect) matchQuery(terms []string) string {
 func (d dialect) matchSQL(p string) string {
 	if d == postgres {
 		// Norwegian and English stem ("prosjektene" finds "prosjekt"); simple finds names as written.
-		return "(e.search_tsv @@ to_tsquery('norwegian', " + p + ") OR e.search_tsv @@ to_tsquery('english', " + p +
-			") OR e.search_tsv @@ to_tsquery('simple', " + p + "))"
+		conds := make([]string, len(searchConfigs))
+		for i, c := range searchConfigs {
+			conds[i] = "e.search_tsv @@ to_tsquery('" + c + "', " + p + ")"
+		}
+		return "(" + strings.Join(conds, " OR ") + ")"
 	}
 	return "e.id IN (SELECT rowid FROM engagements_fts WHERE engagements_fts MATCH " + p + ")"
 }

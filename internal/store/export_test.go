@@ -36,7 +36,7 @@ func (db *DB) ReadListIndex(ctx context.Context, orgID int64) (*ListIndex, error
 
 // FindInIndex finds the filter's page in the index, as a list does once it has one.
 func (db *DB) FindInIndex(ctx context.Context, ix *ListIndex, f EngagementFilter) (IndexedPage, error) {
-	matches, err := db.SearchMatches(ctx, f)
+	matches, err := db.SearchMatches(ctx, ix, f)
 	if err != nil {
 		return IndexedPage{}, err
 	}
@@ -44,9 +44,9 @@ func (db *DB) FindInIndex(ctx context.Context, ix *ListIndex, f EngagementFilter
 }
 
 // SearchMatches returns the ids of the engagements that match the filter's search, nil when it
-// searches for nothing.
-func (db *DB) SearchMatches(ctx context.Context, f EngagementFilter) ([]int64, error) {
-	return db.searchMatches(ctx, f, "", false, db.now())
+// searches for nothing: found by the index's words when it has them.
+func (db *DB) SearchMatches(ctx context.Context, ix *ListIndex, f EngagementFilter) ([]int64, error) {
+	return db.searchMatches(ctx, f, ix, "", false, db.now())
 }
 
 // FindPage finds the filter's page in the index, given the search's matches.

@@ -35,6 +35,7 @@ type listIndex struct {
 	// themselves, a list of 100,000 spent half its time waiting for memory.
 	facts []listFacts
 	codes map[string]uint8 // each kind's and status's number in facts
+	words *searchWords     // on PostgreSQL, the words a search finds rows by (matchWords)
 }
 
 // listFacts are a row's facts that most lists filter by.
@@ -96,15 +97,30 @@ func (db *DB) readListIndex(ctx context.Context, orgID int64) (*listIndex, error
 		return nil, fmt.Errorf("read the list index: %w", err)
 	}
 	ix.rows, ix.facts, ix.row = make([]listRow, 0, n), make([]listFacts, 0, n), make(map[int64]int32, n)
+	// On PostgreSQL, each row's search words too, without their places (strip: a third of the
+	// time PostgreSQL takes to write the whole vector).
+	var words *searchWordsBuilder
+	wordsColumn := ""
+	if db.dialect == postgres {
+		words, wordsColumn = &searchWordsBuilder{}, ", strip(e.search_tsv)::text"
+	}
 	err = eachRow(ctx, tx, func(r *sql.Rows) error {
 		var x listRow
-		var kind, status string
+		var kind, status, vector string
 		var public bool
 		var end sql.NullString
 		var role, responsible sql.NullInt64
-		if err := r.Scan(&x.id, &kind, &status, &public, &x.start, &end, &x.programme, &role, &responsible,
-			&x.updated, &x.titleSort); err != nil {
+		dest := []any{&x.id, &kind, &status, &public, &x.start, &end, &x.programme, &role, &responsible, &x.updated, &x.titleSort}
+		if words != nil {
+			dest = append(dest, &vector)
+		}
+		if err := r.Scan(dest...); err != nil {
 			return err
+		}
+		if words != nil {
+			if err := words.add(int32(len(ix.rows)), vector); err != nil {
+				return err
+			}
 		}
 		x.programme = ix.value(x.programme)
 		x.role, x.responsible = role.Int64, responsible.Int64
@@ -127,9 +143,12 @@ func (db *DB) readListIndex(ctx context.Context, orgID int64) (*listIndex, error
 		ix.facts = append(ix.facts, facts)
 		return nil
 	}, `SELECT e.id, e.kind, e.status, e.public, e.start_date, e.end_date, e.programme, e.role_term_id, e.responsible_id,
-		e.updated_at, e.title_sort FROM engagements e WHERE e.org_id = $1 ORDER BY e.id`, orgID)
+		e.updated_at, e.title_sort`+wordsColumn+` FROM engagements e WHERE e.org_id = $1 ORDER BY e.id`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("read the list index: %w", err)
+	}
+	if words != nil {
+		ix.words = words.done()
 	}
 	err = eachRow(ctx, tx, func(r *sql.Rows) error {
 		var id, element int64
@@ -395,7 +414,7 @@ func (db *DB) findIndexed(ctx context.Context, f EngagementFilter, stamp string,
 	if ix == nil {
 		return foundPage{}, false, nil
 	}
-	matches, err := db.searchMatches(ctx, f, stamp, true, now)
+	matches, err := db.searchMatches(ctx, f, ix, stamp, true, now)
 	if err != nil {
 		return foundPage{}, false, err
 	}
@@ -403,15 +422,19 @@ func (db *DB) findIndexed(ctx context.Context, f EngagementFilter, stamp string,
 	return found, ok, nil
 }
 
-// searchMatches returns the ids of the engagements that match the list's search, in order
-// (matchIDs), or nil when it searches for nothing.
-func (db *DB) searchMatches(ctx context.Context, f EngagementFilter, stamp string, keep bool, now time.Time) ([]int64, error) {
+// searchMatches returns the ids of the engagements that match the list's search, in order, or
+// nil when it searches for nothing: found by the index's words when it has them (matchWords),
+// else by the database's full-text index (matchIDs).
+func (db *DB) searchMatches(ctx context.Context, f EngagementFilter, ix *listIndex, stamp string, keep bool, now time.Time) ([]int64, error) {
 	terms := searchTerms(f.Query)
 	if len(terms) == 0 {
 		return nil, nil
 	}
 	match := db.dialect.matchQuery(terms)
 	matches, err := remember(&db.registers, f.OrgID, stamp, keep, now, "matches "+match, func() ([]int64, error) {
+		if ids, ok, err := db.matchWords(ctx, ix, match); ok || err != nil {
+			return ids, err
+		}
 		return db.matchIDs(ctx, f.OrgID, match)
 	})
 	if matches == nil {

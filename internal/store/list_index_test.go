@@ -69,6 +69,8 @@ func TestListIndex(t *testing.T) {
 			{Query: "havvind"}, {Query: "hydr"}, {Query: "havvind nettverk"}, {Query: "offshore wind"}, {Query: "zzzzqqq"}, {Query: "!!"},
 			{Query: "kultur", Statuses: []string{"active"}, Year: 2024},
 			{Query: "fagopp", Kinds: []string{utsyn.KindProject}, PublicOnly: true},
+			// Stemmed, and stop words: "og" is one in Norwegian, "the" in English, neither in simple.
+			{Query: "prosjektene"}, {Query: "og"}, {Query: "the offshore"}, {Query: "SYNTH"},
 		}
 		for _, filter := range filters {
 			for _, sort := range []string{"", "title", "start"} {

@@ -66,8 +66,9 @@ func BenchmarkListEngagements(b *testing.B) {
 }
 
 // BenchmarkListIndex measures a page of the register found in the list index (listIndex.find:
-// the ids of a page and the count, the search's matches already read), and reading the index,
-// at the sizes of BenchmarkListEngagements:
+// the ids of a page and the count, the search's matches already read), a search's matches
+// (found once per state of the records), and reading the index, at the sizes of
+// BenchmarkListEngagements:
 //
 //	go test ./internal/store -run '^$' -bench ListIndex
 func BenchmarkListIndex(b *testing.B) {
@@ -97,9 +98,18 @@ func BenchmarkListIndex(b *testing.B) {
 			for _, c := range registerCases(b, db, org.ID) {
 				f := c.filter
 				f.OrgID, f.Count = org.ID, true
-				matches, err := db.SearchMatches(ctx, f)
+				matches, err := db.SearchMatches(ctx, ix, f)
 				if err != nil {
 					b.Fatal(err)
+				}
+				if f.Query != "" { // the search's matches, found once per state of the records
+					b.Run(fmt.Sprintf("%s/%d/%s matches", engine, size, c.name), func(b *testing.B) {
+						for b.Loop() {
+							if _, err := db.SearchMatches(ctx, ix, f); err != nil {
+								b.Fatal(err)
+							}
+						}
+					})
 				}
 				b.Run(fmt.Sprintf("%s/%d/%s", engine, size, c.name), func(b *testing.B) {
 					var page store.IndexedPage
@@ -170,5 +180,6 @@ func registerCases(b testing.TB, db *store.DB, orgID int64) []registerCase {
 		{"search", store.EngagementFilter{Query: "havvind"}},
 		{"search-filtered", store.EngagementFilter{Query: "havvind", Kinds: []string{utsyn.KindProject}}},
 		{"search-everywhere", store.EngagementFilter{Query: "synthetic"}},
+		{"search-begun", store.EngagementFilter{Query: "kultu"}},
 	}
 }
