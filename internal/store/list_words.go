@@ -66,7 +66,7 @@ func (b *searchWordsBuilder) done() *searchWords {
 }
 
 // quotedWord reads the word quoted at the start of s as PostgreSQL writes the words of a
-// tsvector or a tsquery ('it''s', a quote and a backslash doubled), and returns it and the rest.
+// tsvector or a tsquery ('it”s', a quote and a backslash doubled), and returns it and the rest.
 func quotedWord(s string) (word, rest string, ok bool) {
 	if !strings.HasPrefix(s, "'") {
 		return "", s, false
