@@ -26,7 +26,7 @@ type searchWordsBuilder struct {
 	rows   [][]int32
 }
 
-// add adds the row's words from its stripped tsvector as PostgreSQL writes it ('a' 'b' 'c').
+// add adds the row's words from its stripped tsvector as PostgreSQL writes it: 'a' 'b' 'c'.
 func (b *searchWordsBuilder) add(row int32, vector string) error {
 	if b.number == nil {
 		b.number = map[string]int32{}
@@ -66,7 +66,7 @@ func (b *searchWordsBuilder) done() *searchWords {
 }
 
 // quotedWord reads the word quoted at the start of s as PostgreSQL writes the words of a
-// tsvector or a tsquery ('it”s', a quote and a backslash doubled), and returns it and the rest.
+// tsvector or a tsquery (a quote or a backslash in it written twice), and returns it and the rest.
 func quotedWord(s string) (word, rest string, ok bool) {
 	if !strings.HasPrefix(s, "'") {
 		return "", s, false
@@ -86,7 +86,7 @@ func quotedWord(s string) (word, rest string, ok bool) {
 	return "", s, false
 }
 
-// prefixQuery reads a tsquery as PostgreSQL writes it ('kultur':* & 'arv':*) into the starts of
+// prefixQuery reads a tsquery as PostgreSQL writes it, 'kultur':* & 'arv':*, into the starts of
 // words that must all be there. It says false for any other query (an or, a not, a phrase, a
 // weight), which the database then answers. An empty query (only stop words) has none, and
 // matches nothing, as PostgreSQL's does.
