@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"math/bits"
 	"slices"
 	"strings"
 )
@@ -130,8 +129,7 @@ func (db *DB) matchWords(ctx context.Context, ix *listIndex, match string) ([]in
 	if err := db.reads().QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), match).Scan(dest...); err != nil {
 		return nil, false, fmt.Errorf("search engagements: %w", err)
 	}
-	matching := make([]uint64, (len(ix.rows)+63)/64)
-	has := make([]uint64, len(matching))
+	matching, has := newRowSet(len(ix.rows)), newRowSet(len(ix.rows))
 	for _, q := range queries {
 		prefixes, ok := prefixQuery(q)
 		if !ok {
@@ -140,32 +138,26 @@ func (db *DB) matchWords(ctx context.Context, ix *listIndex, match string) ([]in
 		if len(prefixes) == 0 {
 			continue
 		}
-		// The rows with a word that starts with each prefix, all of them.
-		all := make([]uint64, len(matching))
-		for n, prefix := range prefixes {
+		var all rowSet // the rows with a word that starts with each prefix
+		for _, prefix := range prefixes {
 			clear(has)
 			for i, _ := slices.BinarySearch(ix.words.words, prefix); i < len(ix.words.words) && strings.HasPrefix(ix.words.words[i], prefix); i++ {
 				for _, row := range ix.words.rows[i] {
-					has[row/64] |= 1 << (row % 64)
+					has.add(row)
 				}
 			}
-			for k := range all {
-				if n == 0 {
-					all[k] = has[k]
-				} else {
-					all[k] &= has[k]
-				}
+			if all == nil {
+				all = slices.Clone(has)
+			} else {
+				all.and(has)
 			}
 		}
-		for k := range matching {
-			matching[k] |= all[k]
-		}
+		matching.or(all)
 	}
 	ids := []int64{}
-	for k, set := range matching {
-		for ; set != 0; set &= set - 1 {
-			ids = append(ids, ix.rows[k*64+bits.TrailingZeros64(set)].id)
-		}
-	}
+	matching.each(func(i int32) bool {
+		ids = append(ids, ix.rows[i].id)
+		return true
+	})
 	return ids, true, nil
 }
