@@ -40,7 +40,7 @@ func (db *DB) FindInIndex(ctx context.Context, ix *ListIndex, f EngagementFilter
 	if err != nil {
 		return IndexedPage{}, err
 	}
-	return ix.FindPage(f, matches), nil
+	return ix.FindPage(f, ix.RowsOf(matches)), nil
 }
 
 // SearchMatches returns the ids of the engagements that match the filter's search, nil when it
@@ -49,8 +49,19 @@ func (db *DB) SearchMatches(ctx context.Context, ix *ListIndex, f EngagementFilt
 	return db.searchMatches(ctx, f, ix, "", false, db.now())
 }
 
-// FindPage finds the filter's page in the index, given the search's matches.
-func (ix *ListIndex) FindPage(f EngagementFilter, matches []int64) IndexedPage {
-	found, ok := ix.find(f, matches)
+// RowSet is a set of an index's rows.
+type RowSet = rowSet
+
+// RowsOf is the set of the index's rows with these ids, nil for none.
+func (ix *ListIndex) RowsOf(ids []int64) RowSet {
+	if ids == nil {
+		return nil
+	}
+	return ix.rowsOf(ids)
+}
+
+// FindPage finds the filter's page in the index, given the search's matching rows.
+func (ix *ListIndex) FindPage(f EngagementFilter, matching RowSet) IndexedPage {
+	found, ok := ix.find(f, matching)
 	return IndexedPage{IDs: found.ids, More: found.more, Total: found.total, TotalMore: found.totalMore, AnsweredByIndex: ok}
 }

@@ -111,10 +111,11 @@ func BenchmarkListIndex(b *testing.B) {
 						}
 					})
 				}
+				matching := ix.RowsOf(matches)
 				b.Run(fmt.Sprintf("%s/%d/%s", engine, size, c.name), func(b *testing.B) {
 					var page store.IndexedPage
 					for b.Loop() {
-						page = ix.FindPage(f, matches)
+						page = ix.FindPage(f, matching)
 					}
 					if !page.AnsweredByIndex {
 						b.Fatal("the index did not answer")
