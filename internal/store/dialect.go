@@ -26,6 +26,26 @@ func (d dialect) expand(sql string) string {
 	return r.Replace(sql)
 }
 
+// idsIn is the condition, after a column, that it is one of the ids in the parameter p, as
+// idsArg gives them: the query's text is the same for any ids, and its statement is prepared
+// once. With the ids in its text, each page's reading of its engagements was a statement of its
+// own, parsed and planned again (on SQLite a twentieth of a searched list page's time).
+func (d dialect) idsIn(p string) string {
+	if d == postgres {
+		return "= ANY(CAST(" + p + " AS BIGINT[]))"
+	}
+	return "IN (SELECT value FROM json_each(" + p + "))"
+}
+
+// idsArg is the ids as idsIn's parameter: a JSON array on SQLite, an array on PostgreSQL.
+func (d dialect) idsArg(ids []int64) string {
+	s := jsonIDs(ids)
+	if d == postgres {
+		return "{" + s[1:len(s)-1] + "}"
+	}
+	return s
+}
+
 // matchQuery turns search words into the engine's query: every word must be there, as a word or
 // the start of one.
 func (d dialect) matchQuery(terms []string) string {

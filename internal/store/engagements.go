@@ -346,7 +346,7 @@ func (tx *Tx) UpdateEngagement(ctx context.Context, e *utsyn.Engagement) error {
 	if err := utsyn.ValidateEngagement(e); err != nil {
 		return err
 	}
-	before, err := findEngagement(ctx, tx.tx, e.OrgID, e.ID)
+	before, err := findEngagement(ctx, tx.tx, tx.db.dialect, e.OrgID, e.ID)
 	if err != nil {
 		return err
 	}
@@ -401,7 +401,7 @@ func (tx *Tx) UpdateEngagement(ctx context.Context, e *utsyn.Engagement) error {
 // DeleteEngagement removes an engagement with its money lines and links, if it is still at the
 // version the caller saw.
 func (tx *Tx) DeleteEngagement(ctx context.Context, orgID, id int64, version int) error {
-	before, err := findEngagement(ctx, tx.tx, orgID, id)
+	before, err := findEngagement(ctx, tx.tx, tx.db.dialect, orgID, id)
 	if err != nil {
 		return err
 	}
@@ -453,17 +453,17 @@ func scanEngagement(row interface{ Scan(...any) error }) (*utsyn.Engagement, err
 // FindEngagement returns the organisation's engagement with the id, with its element links,
 // partners (with their actors) and external ids.
 func (db *DB) FindEngagement(ctx context.Context, orgID, id int64) (*utsyn.Engagement, error) {
-	return findEngagement(ctx, db.reads(), orgID, id)
+	return findEngagement(ctx, db.reads(), db.dialect, orgID, id)
 }
 
-func findEngagement(ctx context.Context, q queryer, orgID, id int64) (*utsyn.Engagement, error) {
+func findEngagement(ctx context.Context, q queryer, d dialect, orgID, id int64) (*utsyn.Engagement, error) {
 	e, err := scanEngagement(q.QueryRowContext(ctx, `SELECT `+engagementColumns+engagementFrom+` WHERE e.id = $1 AND e.org_id = $2`, id, orgID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("engagement")
 	} else if err != nil {
 		return nil, fmt.Errorf("find engagement %d: %w", id, err)
 	}
-	if err := fillEngagements(ctx, q, []*utsyn.Engagement{e}); err != nil {
+	if err := fillEngagements(ctx, q, d, []*utsyn.Engagement{e}); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -471,11 +471,12 @@ func findEngagement(ctx context.Context, q queryer, orgID, id int64) (*utsyn.Eng
 
 // fillEngagements adds element links, partners and external ids to engagements, with one query
 // each for all of them.
-func fillEngagements(ctx context.Context, q queryer, es []*utsyn.Engagement) error {
+func fillEngagements(ctx context.Context, q queryer, d dialect, es []*utsyn.Engagement) error {
 	if len(es) == 0 {
 		return nil
 	}
-	byID, in := indexEngagements(es)
+	byID, ids := indexEngagements(d, es)
+	in := d.idsIn("$1")
 	for _, e := range es {
 		e.ExternalIDs = map[string]string{}
 	}
@@ -491,7 +492,7 @@ func fillEngagements(ctx context.Context, q queryer, es []*utsyn.Engagement) err
 		byID[id].Elements = append(byID[id].Elements, ref)
 		return nil
 	}, `SELECT ee.engagement_id, ee.element_id, ee.is_primary, el.code, el.title FROM engagement_elements ee
-		CROSS JOIN elements el WHERE el.id = ee.element_id AND ee.engagement_id IN (`+in+`) ORDER BY ee.is_primary DESC, el.code`)
+		CROSS JOIN elements el WHERE el.id = ee.element_id AND ee.engagement_id `+in+` ORDER BY ee.is_primary DESC, el.code`, ids)
 	if err != nil {
 		return fmt.Errorf("engagement elements: %w", err)
 	}
@@ -506,7 +507,7 @@ func fillEngagements(ctx context.Context, q queryer, es []*utsyn.Engagement) err
 		p.ActorID, a.OrgNumber, a.PIC = a.ID, orgNumber.String, pic.String
 		byID[id].Partners = append(byID[id].Partners, p)
 		return nil
-	}, partnersQuery(`a.org_id, a.name, a.country, a.region, a.type, a.org_number, a.pic, a.website, a.version`, in))
+	}, partnersQuery(`a.org_id, a.name, a.country, a.region, a.type, a.org_number, a.pic, a.website, a.version`, in), ids)
 	if err != nil {
 		return fmt.Errorf("engagement partners: %w", err)
 	}
@@ -518,30 +519,29 @@ func fillEngagements(ctx context.Context, q queryer, es []*utsyn.Engagement) err
 		}
 		byID[id].ExternalIDs[scheme] = value
 		return nil
-	}, `SELECT engagement_id, scheme, value FROM engagement_external_ids WHERE engagement_id IN (`+in+`)`)
+	}, `SELECT engagement_id, scheme, value FROM engagement_external_ids WHERE engagement_id `+in, ids)
 	if err != nil {
 		return fmt.Errorf("engagement external ids: %w", err)
 	}
 	return nil
 }
 
-// indexEngagements returns the engagements by id, and their ids for an IN list: integers of
-// ours, safe to inline, and one plan for any count.
-func indexEngagements(es []*utsyn.Engagement) (map[int64]*utsyn.Engagement, string) {
+// indexEngagements returns the engagements by id, and their ids as idsIn's parameter.
+func indexEngagements(d dialect, es []*utsyn.Engagement) (map[int64]*utsyn.Engagement, string) {
 	byID := make(map[int64]*utsyn.Engagement, len(es))
 	ids := make([]int64, len(es))
 	for i, e := range es {
 		byID[e.ID] = e
 		ids[i] = e.ID
 	}
-	return byID, idList(ids)
+	return byID, d.idsArg(ids)
 }
 
-// partnersQuery reads the partners of the engagements in the IN list in: each one's engagement,
+// partnersQuery reads the partners of the engagements whose ids meet the condition in: each one's engagement,
 // role and actor id, then the actor's columns; the lead first, then by the actor's name.
 func partnersQuery(columns, in string) string {
 	return `SELECT ep.engagement_id, ep.role, a.id, ` + columns + `
-		FROM engagement_partners ep CROSS JOIN actors a WHERE a.id = ep.actor_id AND ep.engagement_id IN (` + in + `)
+		FROM engagement_partners ep CROSS JOIN actors a WHERE a.id = ep.actor_id AND ep.engagement_id ` + in + `
 		ORDER BY CASE ep.role WHEN 'lead' THEN 0 ELSE 1 END, a.name_key`
 }
 

@@ -150,7 +150,7 @@ func (tx *Tx) EngagementsByID(ctx context.Context, orgID int64, ids []int64) (ma
 		if err != nil {
 			return nil, fmt.Errorf("engagements by id: %w", err)
 		}
-		if err := fillEngagements(ctx, tx.tx, es); err != nil {
+		if err := fillEngagements(ctx, tx.tx, tx.db.dialect, es); err != nil {
 			return nil, err
 		}
 	}
@@ -176,7 +176,7 @@ func (db *DB) EachEngagement(ctx context.Context, orgID int64, fn func([]*utsyn.
 		if len(es) == 0 {
 			return nil
 		}
-		if err := fillEngagements(ctx, db.read, es); err != nil {
+		if err := fillEngagements(ctx, db.read, db.dialect, es); err != nil {
 			return err
 		}
 		if err := fn(es); err != nil {

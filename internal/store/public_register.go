@@ -33,7 +33,7 @@ func (db *DB) PublicEngagements(ctx context.Context, orgID int64) ([]*utsyn.Enga
 	if err != nil {
 		return nil, fmt.Errorf("public engagements: %w", err)
 	}
-	if err := fillEngagements(ctx, db.reads(), out); err != nil {
+	if err := fillEngagements(ctx, db.reads(), db.dialect, out); err != nil {
 		return nil, err
 	}
 	for _, e := range out {
@@ -45,7 +45,7 @@ func (db *DB) PublicEngagements(ctx context.Context, orgID int64) ([]*utsyn.Enga
 // PublicEngagement returns one of the organisation's published engagements as
 // PublicEngagements does. An internal engagement is not found, as if it did not exist.
 func (db *DB) PublicEngagement(ctx context.Context, orgID, id int64) (*utsyn.Engagement, error) {
-	e, err := findEngagement(ctx, db.reads(), orgID, id)
+	e, err := findEngagement(ctx, db.reads(), db.dialect, orgID, id)
 	if err != nil {
 		return nil, err
 	}

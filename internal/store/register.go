@@ -745,11 +745,12 @@ func (db *DB) readEngagements(ctx context.Context, orgID int64, ids []int64) ([]
 		}
 		es = append(es, e)
 		return nil
-	}, `SELECT `+engagementColumns+engagementFrom+` WHERE e.id IN (`+idList(ids)+`) AND +e.org_id = $1`, orgID) // + keeps SQLite on the ids: without statistics it walked the organisation's index (19 ms)
+	}, `SELECT `+engagementColumns+engagementFrom+` WHERE e.id `+db.dialect.idsIn("$1")+` AND +e.org_id = $2`, // + keeps SQLite on the ids: without statistics it walked the organisation's index (19 ms)
+		db.dialect.idsArg(ids), orgID)
 	if err != nil {
 		return nil, fmt.Errorf("read engagements: %w", err)
 	}
-	if err := fillEngagements(ctx, db.reads(), es); err != nil {
+	if err := fillEngagements(ctx, db.reads(), db.dialect, es); err != nil {
 		return nil, err
 	}
 	return es, nil

@@ -27,7 +27,7 @@ func inList(ids []int64) string {
 
 // FindEngagement returns the organisation's engagement with the id, as the transaction sees it.
 func (tx *Tx) FindEngagement(ctx context.Context, orgID, id int64) (*utsyn.Engagement, error) {
-	return findEngagement(ctx, tx.tx, orgID, id)
+	return findEngagement(ctx, tx.tx, tx.db.dialect, orgID, id)
 }
 
 // FindActor returns the organisation's actor with the id, as the transaction sees it.
