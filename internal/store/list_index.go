@@ -194,6 +194,7 @@ func (db *DB) readListIndex(ctx context.Context, orgID int64) (*listIndex, error
 	// On PostgreSQL, each row's search words too, without their places (strip: a third of the
 	// time PostgreSQL takes to write the whole vector).
 	var words *searchWordsBuilder
+	var wordsErr error // a vector the index cannot read leaves its searches to the database
 	wordsColumn := ""
 	if db.dialect == postgres {
 		words, wordsColumn = &searchWordsBuilder{}, ", strip(e.search_tsv)::text"
@@ -211,10 +212,8 @@ func (db *DB) readListIndex(ctx context.Context, orgID int64) (*listIndex, error
 		if err := r.Scan(dest...); err != nil {
 			return err
 		}
-		if words != nil {
-			if err := words.add(int32(len(ix.rows)), vector); err != nil {
-				return err
-			}
+		if words != nil && wordsErr == nil {
+			wordsErr = words.add(int32(len(ix.rows)), vector)
 		}
 		x.programme = ix.value(x.programme)
 		x.role, x.responsible = role.Int64, responsible.Int64
@@ -241,8 +240,10 @@ func (db *DB) readListIndex(ctx context.Context, orgID int64) (*listIndex, error
 	if err != nil {
 		return nil, fmt.Errorf("read the list index: %w", err)
 	}
-	if words != nil {
+	if words != nil && wordsErr == nil {
 		ix.words = words.done()
+	} else if wordsErr != nil {
+		slog.Warn("the register's search words could not be read; its searches ask the database", "org", orgID, "err", wordsErr)
 	}
 	err = eachRow(ctx, tx, func(r *sql.Rows) error {
 		var id, element int64
