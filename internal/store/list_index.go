@@ -80,9 +80,9 @@ func (s rowSet) each(fn func(int32) bool) {
 	}
 }
 
-// yearSpan bounds the years kept as sets: dates far out are the register's mistakes, and a list
-// of such a year is found by a pass.
-const yearSpan = 200
+// The years kept as sets are those of the register's dates within these: a date far out is a
+// mistake, and a list of such a year is found by a pass (has).
+const earliestYear, latestYear = 1900, 2200
 
 // setRows makes the index's sets of rows from its facts.
 func (ix *listIndex) setRows() {
@@ -96,7 +96,10 @@ func (ix *listIndex) setRows() {
 			ix.publicRows.add(int32(i))
 		}
 		for _, y := range []int{int(f.startYear), int(f.endYear)} {
-			if y != 0 && (first == 0 || y < first) {
+			if y < earliestYear || y > latestYear {
+				continue
+			}
+			if first == 0 || y < first {
 				first = y
 			}
 			last = max(last, y)
@@ -105,7 +108,7 @@ func (ix *listIndex) setRows() {
 	if first == 0 {
 		return
 	}
-	ix.firstYear = max(first, last-yearSpan+1)
+	ix.firstYear = first
 	ix.yearRows = make([]rowSet, last-ix.firstYear+1)
 	for k := range ix.yearRows {
 		year := ix.firstYear + k
