@@ -59,7 +59,7 @@ func TestListIndex(t *testing.T) {
 			{Kinds: []string{utsyn.KindProject}},
 			{Kinds: []string{utsyn.KindMembership, utsyn.KindArena}, Statuses: []string{"active"}},
 			{Statuses: []string{"running", "completed"}},
-			{Year: 2015}, {Year: 2024}, {Year: 2031},
+			{Year: 2015}, {Year: 2024}, {Year: 2031}, {Year: 1850}, // 1850: a year the index keeps no set of
 			{Year: 2024, Kinds: []string{utsyn.KindProject}, Statuses: []string{"running"}},
 			{ElementIDs: ends(elements)[:1]}, {ElementIDs: ends(elements)}, {ElementIDs: elements[:5], PublicOnly: true},
 			{Country: countries[0]}, {Country: countries[len(countries)-1], Year: 2022}, {Country: "ZZ"},
