@@ -63,6 +63,10 @@ func (d dialect) matchQuery(terms []string) string {
 	return strings.Join(parts, " ")
 }
 
+// searchConfigs are the text search configurations an engagement's search_tsv is made in
+// (migration 0005), and a search matches in any of.
+var searchConfigs = []string{"norwegian", "english", "simple"}
+
 // matchSQL is the condition that an engagement matches the query in the parameter p.
 func (d dialect) matchSQL(p string) string {
 	if d == postgres {

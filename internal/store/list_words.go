@@ -107,10 +107,6 @@ func prefixQuery(q string) (prefixes []string, ok bool) {
 	return prefixes, true
 }
 
-// searchConfigs are the text search configurations an engagement's search_tsv is made in
-// (migration 0005), and a search matches in any of.
-var searchConfigs = []string{"norwegian", "english", "simple"}
-
 // matchWords returns the ids, in order, of the index's engagements that match the search (a
 // query as matchQuery writes it), as matchIDs would in the state the index was read at: false
 // when the index has no words, or PostgreSQL makes of the search a query that prefixQuery does
