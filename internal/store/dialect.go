@@ -1,6 +1,9 @@
 package store
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // dialect holds the few places where SQLite and PostgreSQL differ. Everything else is the
 // same SQL on both.
@@ -61,6 +64,19 @@ func (d dialect) matchQuery(terms []string) string {
 		return strings.Join(parts, " & ")
 	}
 	return strings.Join(parts, " ")
+}
+
+// jsonIDs is ids as a JSON array, for SQLite's json_each: one parameter however many they are.
+func jsonIDs(ids []int64) string {
+	b := make([]byte, 0, 8*len(ids)+2)
+	b = append(b, '[')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, ']'))
 }
 
 // searchConfigs are the text search configurations an engagement's search_tsv is made in

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -382,7 +381,7 @@ func (db *DB) findSearched(ctx context.Context, f EngagementFilter, terms []stri
 	// The filter's engagements among the matches, looked up by id.
 	among := func() listQuery {
 		return filter.and(func(arg func(any) string) string {
-			return "e.id IN (SELECT value FROM json_each(" + arg(jsonIDs(matches)) + "))"
+			return "e.id " + db.dialect.idsIn(arg(db.dialect.idsArg(matches)))
 		})
 	}
 	if f.Count {
@@ -406,19 +405,6 @@ func (db *DB) findSearched(ctx context.Context, f EngagementFilter, terms []stri
 		return found, err
 	}
 	return found.cut(limit), nil
-}
-
-// jsonIDs is ids as a JSON array, for SQLite's json_each: one parameter however many they are.
-func jsonIDs(ids []int64) string {
-	b := make([]byte, 0, 8*len(ids)+2)
-	b = append(b, '[')
-	for i, id := range ids {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, id, 10)
-	}
-	return string(append(b, ']'))
 }
 
 // findSearchedPostgres finds a page of a search within the filter on PostgreSQL, which checks
