@@ -415,7 +415,7 @@ func (tx *Tx) DeleteEngagement(ctx context.Context, orgID, id int64, version int
 }
 
 const engagementColumns = `e.id, e.org_id, e.kind, e.title, e.acronym, e.description, e.status, e.start_date, e.end_date,
-	e.unit, coalesce(e.responsible_id, 0), coalesce((SELECT coalesce(u.name, u.email) FROM users u WHERE u.id = e.responsible_id), ''),
+	e.unit, coalesce(e.responsible_id, 0), `+responsibleName+`,
 	coalesce(e.role_term_id, 0), coalesce(e.form_term_id, 0),
 	e.programme, e.call_ref, e.public, e.example, e.tags, e.sdgs, e.links, e.fee_minor, e.fee_currency, e.decision_body,
 	e.decision_date, e.decision_case, e.renewal_date, e.seats, e.reviews, e.version, e.created_at, e.updated_at`
@@ -542,8 +542,15 @@ func indexEngagements(d dialect, es []*utsyn.Engagement) (map[int64]*utsyn.Engag
 func partnersQuery(columns, in string) string {
 	return `SELECT ep.engagement_id, ep.role, a.id, ` + columns + `
 		FROM engagement_partners ep CROSS JOIN actors a WHERE a.id = ep.actor_id AND ep.engagement_id ` + in + `
-		ORDER BY CASE ep.role WHEN 'lead' THEN 0 ELSE 1 END, a.name_key`
+		ORDER BY ` + partnerOrder
 }
+
+// partnerOrder is the order of an engagement's partners (ep, with their actors a): the lead
+// first, then by name, the same whoever reads them (the list index too).
+const partnerOrder = `CASE ep.role WHEN 'lead' THEN 0 ELSE 1 END, a.name_key, a.id, ep.role`
+
+// responsibleName is the column of an engagement's (e) responsible person's name.
+const responsibleName = `coalesce((SELECT coalesce(u.name, u.email) FROM users u WHERE u.id = e.responsible_id), '')`
 
 // StatusHistory returns an engagement's status changes, oldest first.
 func (db *DB) StatusHistory(ctx context.Context, engagementID int64) ([]utsyn.StatusChange, error) {

@@ -65,3 +65,10 @@ func (ix *ListIndex) FindPage(f EngagementFilter, matching RowSet) IndexedPage {
 	found, ok := ix.find(f, matching)
 	return IndexedPage{IDs: found.ids, More: found.more, Total: found.total, TotalMore: found.totalMore, AnsweredByIndex: ok}
 }
+
+// Lines is what the list page shows of the engagements with these ids, nil when the index
+// does not hold one.
+func (ix *ListIndex) Lines(ids []int64) []EngagementLine { return ix.lines(ids) }
+
+// LineOf is what the list page shows of an engagement read whole.
+var LineOf = lineOf

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/utsyn/utsyn"
 )
 
 // listIndex is an organisation's register as its lists filter and order it, held in
@@ -37,6 +39,7 @@ type listIndex struct {
 	// themselves, a list of 100,000 spent half its time waiting for memory.
 	facts []listFacts
 	codes map[string]uint8 // each kind's and status's number in facts
+	named [256]string      // each number's kind or status
 	words *searchWords     // on PostgreSQL, the words a search finds rows by (matchWords)
 	// The rows of each kind and status (by code), the public ones, and those of each year from
 	// firstYear, as sets of bits by row: a list of a kind, a status and a year is found among
@@ -142,16 +145,23 @@ type listFacts struct {
 	startYear, endYear int16 // 0 when unknown
 }
 
-// listRow is what a list filters an engagement by, and what a cursor names it by.
+// listRow is what a list filters an engagement by, what a cursor names it by, and what the
+// list page shows of it (lines).
 type listRow struct {
 	id                int64
-	start             sql.NullString // as stored: "2024", "2024-05" or "2024-05-31", for a cursor
+	start, end        sql.NullString // as stored: "2024", "2024-05" or "2024-05-31", for a cursor
 	programme         string
 	role, responsible int64
 	updated           time.Time
 	titleSort         string
 	elements          []int64
 	countries         []string
+	// The title in bokmål and English (a Text of its own took a map's 300 bytes a row),
+	// the acronym, the responsible person's name and the partners' names, the lead first.
+	title           [2]string
+	acronym         string
+	responsibleName string
+	partners        []string
 }
 
 // listOrders are the list's orders, as findEngagements names and writes them (TestListIndex
@@ -206,9 +216,10 @@ func (db *DB) readListIndex(ctx context.Context, orgID int64) (*listIndex, error
 		var x listRow
 		var kind, status, vector string
 		var public bool
-		var end sql.NullString
 		var role, responsible sql.NullInt64
-		dest := []any{&x.id, &kind, &status, &public, &x.start, &end, &x.programme, &role, &responsible, &x.updated, &x.titleSort}
+		var title utsyn.Text
+		dest := []any{&x.id, &kind, &status, &public, &x.start, &x.end, &x.programme, &role, &responsible, &x.updated, &x.titleSort,
+			&title, &x.acronym, &x.responsibleName}
 		if words != nil {
 			dest = append(dest, &vector)
 		}
@@ -218,7 +229,8 @@ func (db *DB) readListIndex(ctx context.Context, orgID int64) (*listIndex, error
 		if words != nil && wordsErr == nil {
 			wordsErr = words.add(int32(len(ix.rows)), vector)
 		}
-		x.programme = ix.value(x.programme)
+		x.programme, x.responsibleName = ix.value(x.programme), ix.value(x.responsibleName)
+		x.title = [2]string{title["nb"], title["en"]}
 		x.role, x.responsible = role.Int64, responsible.Int64
 		facts := listFacts{public: public}
 		var err error
@@ -231,7 +243,7 @@ func (db *DB) readListIndex(ctx context.Context, orgID int64) (*listIndex, error
 		if facts.startYear, err = dateYear(x.start); err != nil {
 			return err
 		}
-		if facts.endYear, err = dateYear(end); err != nil {
+		if facts.endYear, err = dateYear(x.end); err != nil {
 			return err
 		}
 		ix.row[x.id] = int32(len(ix.rows))
@@ -239,7 +251,7 @@ func (db *DB) readListIndex(ctx context.Context, orgID int64) (*listIndex, error
 		ix.facts = append(ix.facts, facts)
 		return nil
 	}, `SELECT e.id, e.kind, e.status, e.public, e.start_date, e.end_date, e.programme, e.role_term_id, e.responsible_id,
-		e.updated_at, e.title_sort`+wordsColumn+` FROM engagements e WHERE e.org_id = $1 ORDER BY e.id`, orgID)
+		e.updated_at, e.title_sort, e.title, e.acronym, `+responsibleName+wordsColumn+` FROM engagements e WHERE e.org_id = $1 ORDER BY e.id`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("read the list index: %w", err)
 	}
@@ -264,16 +276,20 @@ func (db *DB) readListIndex(ctx context.Context, orgID int64) (*listIndex, error
 	}
 	err = eachRow(ctx, tx, func(r *sql.Rows) error {
 		var id int64
-		var country string
-		if err := r.Scan(&id, &country); err != nil {
+		var country, name string
+		if err := r.Scan(&id, &country, &name); err != nil {
 			return err
 		}
 		if i, ok := ix.row[id]; ok {
-			ix.rows[i].countries = append(ix.rows[i].countries, ix.value(country))
+			x := &ix.rows[i]
+			if !slices.Contains(x.countries, country) {
+				x.countries = append(x.countries, ix.value(country))
+			}
+			x.partners = append(x.partners, ix.value(name))
 		}
 		return nil
-	}, `SELECT DISTINCT ep.engagement_id, a.country FROM engagement_partners ep JOIN actors a ON a.id = ep.actor_id
-		JOIN engagements e ON e.id = ep.engagement_id WHERE e.org_id = $1`, orgID)
+	}, `SELECT ep.engagement_id, a.country, a.name FROM engagement_partners ep JOIN actors a ON a.id = ep.actor_id
+		JOIN engagements e ON e.id = ep.engagement_id WHERE e.org_id = $1 ORDER BY ep.engagement_id, `+partnerOrder, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("read the list index: %w", err)
 	}
@@ -313,8 +329,9 @@ func (ix *listIndex) code(s string) (uint8, error) {
 	if len(ix.codes) == 255 {
 		return 0, errors.New("more than 255 kinds and statuses")
 	}
-	ix.codes[s] = uint8(len(ix.codes) + 1)
-	return ix.codes[s], nil
+	c := uint8(len(ix.codes) + 1)
+	ix.codes[s], ix.named[c] = c, s
+	return c, nil
 }
 
 // dateYear is a stored date's year: 0 when there is none.
@@ -544,6 +561,28 @@ func (ix *listIndex) find(f EngagementFilter, matching rowSet) (foundPage, bool)
 		}
 	}
 	return found.cut(limit), true
+}
+
+// lines returns what the list page shows of the engagements with these ids, or nil when the
+// index does not hold one of them. The lines share the index's partners: never change them.
+func (ix *listIndex) lines(ids []int64) []EngagementLine {
+	out := make([]EngagementLine, len(ids))
+	for k, id := range ids {
+		i, ok := ix.row[id]
+		if !ok {
+			return nil
+		}
+		x, f := &ix.rows[i], ix.facts[i]
+		start, err1 := utsyn.ParseDate(x.start.String)
+		end, err2 := utsyn.ParseDate(x.end.String)
+		if err1 != nil || err2 != nil {
+			return nil // a date the database holds that is no date: let the reading of engagements say so
+		}
+		out[k] = EngagementLine{ID: id, Title: utsyn.NewText(x.title[0], x.title[1]), Acronym: x.acronym,
+			Kind: ix.named[f.kind], Status: ix.named[f.status], Start: start, End: end, ResponsibleName: x.responsibleName,
+			Programme: x.programme, Partners: x.partners, Public: f.public, UpdatedAt: x.updated}
+	}
+	return out
 }
 
 // cursorValue is the row's value in the order, as a cursor says it (cursorValue).

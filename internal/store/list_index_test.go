@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/utsyn/utsyn"
@@ -108,6 +110,81 @@ func TestListIndex(t *testing.T) {
 		got, err := db.FindInIndex(ctx, ix, store.EngagementFilter{OrgID: org.ID, After: "not-a-cursor"})
 		if err != nil || got.AnsweredByIndex {
 			t.Errorf("a cursor that is not one: answered by the index %v, %v; want the database to answer", got.AnsweredByIndex, err)
+		}
+	})
+}
+
+// TestListLines checks that the list index shows each engagement as the engagement read whole
+// does: its title, acronym, kind, status, dates, responsible person, programme, publicity, time
+// of change and its partners' names in their order, the lead first, also for a partner in two
+// roles and one without a date.
+func TestListLines(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		org, _ := syntheticRegister(t, db, 300, 9)
+		by := &utsyn.Principal{Label: "test"}
+		err := db.UpdateAs(ctx, by, func(tx *store.Tx) error {
+			kari := &utsyn.User{Email: "kari@example.org", Name: "Kari Nordmann",
+				Memberships: []utsyn.Membership{{OrgID: org.ID, Role: utsyn.RoleEditor}}}
+			if err := tx.CreateUser(ctx, kari); err != nil {
+				return err
+			}
+			var partners []utsyn.Partner
+			for _, a := range []*utsyn.Actor{{Name: "Åsane vgs", Country: "NO"}, {Name: "Aalborg Kommune", Country: "DK"}, {Name: "Zürich Uni", Country: "CH"}} {
+				a.OrgID = org.ID
+				if err := tx.CreateActor(ctx, a); err != nil {
+					return err
+				}
+				partners = append(partners, utsyn.Partner{ActorID: a.ID, Role: "partner"})
+			}
+			partners = append(partners, utsyn.Partner{ActorID: partners[2].ActorID, Role: "lead"}, utsyn.Partner{ActorID: partners[0].ActorID, Role: "funder"})
+			return tx.CreateEngagement(ctx, &utsyn.Engagement{OrgID: org.ID, Kind: utsyn.KindProject, Status: utsyn.StatusRunning,
+				Title: utsyn.NewText("Grønn skipsfart i Nordsjøen", ""), Acronym: "GSN", Start: utsyn.MustDate("2024-03"),
+				Responsible: kari.ID, Programme: "Interreg North Sea", Partners: partners})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix, err := db.ReadListIndex(ctx, org.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := store.EngagementFilter{OrgID: org.ID, Limit: 200}
+		seen, named := 0, 0
+		for {
+			page, err := db.ListEngagements(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := make([]int64, len(page.Items))
+			for i, e := range page.Items {
+				ids[i] = e.ID
+			}
+			lines := ix.Lines(ids)
+			if len(lines) != len(ids) {
+				t.Fatalf("the index has %d lines of %d engagements", len(lines), len(ids))
+			}
+			for i, e := range page.Items {
+				if want := store.LineOf(e); !reflect.DeepEqual(lines[i], want) {
+					t.Errorf("engagement %d in the index:\n got %+v\nwant %+v", e.ID, lines[i], want)
+				}
+				if e.ResponsibleName != "" {
+					named++
+					if got := strings.Join(lines[i].Partners, ", "); got != "Zürich Uni, Aalborg Kommune, Åsane vgs, Åsane vgs, Zürich Uni" {
+						t.Errorf("the partners of %q: %s", e.Title.Get("nb"), got)
+					}
+				}
+			}
+			seen += len(ids)
+			if f.After = page.Next; f.After == "" {
+				break
+			}
+		}
+		if seen != 301 || named != 1 {
+			t.Errorf("compared %d engagements, %d with a responsible person; want 301 and 1", seen, named)
+		}
+		if lines := ix.Lines([]int64{-1}); lines != nil {
+			t.Errorf("an engagement the index does not hold has a line: %+v", lines)
 		}
 	})
 }

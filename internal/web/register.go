@@ -726,10 +726,13 @@ func engagementBase(p *page, id int64) string {
 }
 
 // engagementName is an engagement's title, with its acronym when the title lacks it.
-func engagementName(p *page, e *utsyn.Engagement) string {
-	title := p.S(e.Title)
-	if e.Acronym != "" && !strings.Contains(title, e.Acronym) {
-		return e.Acronym + " – " + title
+func engagementName(p *page, e *utsyn.Engagement) string { return titled(p, e.Title, e.Acronym) }
+
+// titled is an engagement's name of its title and acronym, as engagementName gives it.
+func titled(p *page, title utsyn.Text, acronym string) string {
+	t := p.S(title)
+	if acronym != "" && !strings.Contains(t, acronym) {
+		return acronym + " – " + t
 	}
-	return title
+	return t
 }

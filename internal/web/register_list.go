@@ -317,7 +317,7 @@ func (s *Server) registerListContent(ctx context.Context, r *http.Request, p *pa
 	} else {
 		rp.Heading, rp.Lead = p.T("register.title"), p.T("register.lead")
 	}
-	page, err := s.db.ListEngagements(ctx, filter)
+	page, err := s.db.ListEngagementLines(ctx, filter)
 	if utsyn.ErrorCode(err) == utsyn.EINVALID && lf.After != "" {
 		return "", &utsyn.Error{Code: utsyn.EINVALID, Message: "register.error.cursor"}
 	} else if err != nil {
@@ -337,13 +337,9 @@ func (s *Server) registerListContent(ctx context.Context, r *http.Request, p *pa
 	}
 	rp.Items = make([]regListItem, len(page.Items))
 	for i, e := range page.Items {
-		names := make([]string, len(e.Partners))
-		for j, pa := range e.Partners {
-			names[j] = pa.Actor.Name
-		}
-		rp.Items[i] = regListItem{Href: engagementBase(p, e.ID), Name: engagementName(p, e), Kind: p.KindLabel(e.Kind),
+		rp.Items[i] = regListItem{Href: engagementBase(p, e.ID), Name: titled(p, e.Title, e.Acronym), Kind: p.KindLabel(e.Kind),
 			Period: p.Period(e.Start, e.End), Status: p.EStatusTag(e.Status), Responsible: e.ResponsibleName, Programme: e.Programme,
-			Partners: strings.Join(names, ", "), Public: e.Public,
+			Partners: strings.Join(e.Partners, ", "), Public: e.Public,
 			Updated: p.T("register.updated", "date", i18n.FormatDateShort(p.Lang, e.UpdatedAt.In(oslo)))}
 	}
 	q := lf.values()
