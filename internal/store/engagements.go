@@ -415,7 +415,7 @@ func (tx *Tx) DeleteEngagement(ctx context.Context, orgID, id int64, version int
 }
 
 const engagementColumns = `e.id, e.org_id, e.kind, e.title, e.acronym, e.description, e.status, e.start_date, e.end_date,
-	e.unit, coalesce(e.responsible_id, 0), `+responsibleName+`,
+	e.unit, coalesce(e.responsible_id, 0), ` + responsibleName + `,
 	coalesce(e.role_term_id, 0), coalesce(e.form_term_id, 0),
 	e.programme, e.call_ref, e.public, e.example, e.tags, e.sdgs, e.links, e.fee_minor, e.fee_currency, e.decision_body,
 	e.decision_date, e.decision_case, e.renewal_date, e.seats, e.reviews, e.version, e.created_at, e.updated_at`
