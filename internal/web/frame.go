@@ -1,15 +1,19 @@
 package web
 
 import (
+	"bytes"
 	"html/template"
+	"net/url"
 
 	"github.com/utsyn/utsyn/internal/i18n"
 )
 
-// frame is what the layout shows around a page's content (layout.html), worked out here once
-// per page rather than by the layout itself: each of a template's actions is a call by
-// reflection, and the layout's sixty, its words looked up one by one among them, were a third
-// of a register page's time (docs/PERFORMANCE.md).
+// frame is what surrounds every page's content (the layout): its head, the site's header and
+// menu, the breadcrumbs, the demo notice and the footer, worked out here once per page and
+// written by writeTop and writeBottom. Each of a template's actions is a call by reflection,
+// with more to escape its value: the layout as a template, its sixty actions looking up its
+// words one by one, was a third of a register page's time, and with its words worked out
+// here still a sixth of an uncached one's (docs/PERFORMANCE.md).
 type frame struct {
 	W                 *frameWords // the layout's words and fixed links in the page's language
 	Lang, AltLang     i18n.Lang
@@ -59,7 +63,7 @@ func newFrameWords(cat *i18n.Catalog, lang i18n.Lang, assetHash, version string)
 	}
 }
 
-// Frame is the page's frame, for the layout.
+// Frame is the page's frame.
 func (p *page) Frame() *frame {
 	f := &frame{W: p.words, Lang: p.Lang, AltLang: p.Lang.Other(), Path: p.Path, Title: p.words.SiteName,
 		SelfHref: "/" + string(p.Lang) + p.Path, AltHref: p.AltHref(), HomeHref: "/" + string(p.Lang) + "/",
@@ -98,15 +102,97 @@ func (p *page) Frame() *frame {
 	return f
 }
 
-// NavHTML writes the main menu's entries, for the reason RowsHTML writes the register's rows.
-func (f *frame) NavHTML() template.HTML {
-	var w htmlWriter
-	for _, l := range f.Nav {
-		current := ""
-		if l.Current {
-			current = ` aria-current="page"`
+// writeTop writes the page's frame up to its content: the head, the site's header with the
+// main menu, the breadcrumbs and the demo notice. Every value is escaped (esc, attr), as the
+// template escaped it.
+func (f *frame) writeTop(b *bytes.Buffer) {
+	w := f.W
+	lang, alt := string(f.Lang), string(f.AltLang)
+	put(b, "<!DOCTYPE html>\n<html", attr("lang", lang), ">\n<head>\n",
+		`<meta charset="utf-8">`+"\n"+`<meta name="viewport" content="width=device-width, initial-scale=1">`+"\n",
+		"<title>", esc(f.Title), "</title>\n",
+		`<link rel="stylesheet"`, attr("href", w.StyleHref), ">\n",
+		`<link rel="icon"`, attr("href", w.IconHref), ` type="image/svg+xml">`+"\n",
+		`<link rel="alternate"`, attr("hreflang", lang), attr("href", f.SelfHref), ">\n",
+		`<link rel="alternate"`, attr("hreflang", alt), attr("href", f.AltHref), ">\n",
+		"</head>\n<body>\n",
+		`<a class="skip-link" href="#main">`, esc(w.Skip), "</a>\n",
+		`<header class="site-header">`+"\n"+`  <div class="container header-bar">`+"\n",
+		`    <a class="brand"`, attr("href", f.HomeHref), ">\n      ", brandMark, "\n      <span>", esc(f.Brand), "</span>\n    </a>\n",
+		`    <div class="header-tools">`+"\n",
+		`      <a class="lang-switch"`, attr("href", f.AltHref), attr("hreflang", alt), attr("lang", alt), ">", esc(w.LangSwitch), "</a>\n")
+	if f.User != "" {
+		put(b, `      <a class="header-link"`, attr("href", w.AccountHref), ">", esc(w.Account),
+			`<span class="visually-hidden"> (`, esc(f.User), ")</span></a>\n",
+			`      <form method="post"`, attr("action", w.SignOutHref), ` class="inline-form"><button type="submit" class="link-button">`,
+			esc(w.SignOut), "</button></form>\n")
+	} else {
+		signIn := "/" + lang + "/logg-inn"
+		if f.Path != "" {
+			signIn += "?" + url.Values{"neste": {"/" + lang + f.Path}}.Encode()
 		}
-		w.raw("\n      <li><a", attr("href", l.Href), current, ">", esc(l.Label), "</a></li>")
+		put(b, `      <a class="header-link"`, attr("href", signIn), ">", esc(w.SignIn), "</a>\n")
 	}
-	return w.html()
+	put(b, "    </div>\n  </div>\n")
+	if len(f.Nav) > 0 {
+		put(b, `  <nav class="main-nav"`, attr("aria-label", w.MainNav), ">\n    <ul class=\"container\">")
+		for _, l := range f.Nav {
+			current := ""
+			if l.Current {
+				current = ` aria-current="page"`
+			}
+			put(b, "\n      <li><a", attr("href", l.Href), current, ">", esc(l.Label), "</a></li>")
+		}
+		put(b, "\n    </ul>\n  </nav>\n")
+	}
+	put(b, "</header>\n")
+	if len(f.Crumbs) > 0 {
+		put(b, `<nav class="breadcrumbs container"`, attr("aria-label", w.Breadcrumbs), ">\n  <ol>")
+		for _, c := range f.Crumbs {
+			if c.Href != "" {
+				put(b, "<li><a", attr("href", c.Href), ">", esc(c.Label), "</a></li>")
+			} else {
+				put(b, `<li><span aria-current="page">`, esc(c.Label), "</span></li>")
+			}
+		}
+		put(b, "</ol>\n</nav>\n")
+	}
+	put(b, `<main id="main" class="container" tabindex="-1">`+"\n")
+	if d := f.Demo; d != nil {
+		put(b, `<aside class="demo-notice"`, attr("aria-label", w.DemoLabel), ">\n  <p><strong>", esc(w.DemoLabel), ".</strong> ", string(d.Note), " ")
+		if d.SourceURL != "" {
+			put(b, "<a", attr("href", webURL(d.SourceURL)), ">", esc(w.DemoSource), "</a>")
+		}
+		put(b, "</p>\n</aside>\n")
+	}
+}
+
+// writeBottom writes the page's frame after its content: the footer.
+func (f *frame) writeBottom(b *bytes.Buffer) {
+	w := f.W
+	put(b, "\n</main>\n", `<footer class="site-footer">`+"\n"+`  <div class="container footer-inner">`+"\n"+`    <ul class="footer-links">`+"\n",
+		"      <li><a", attr("href", w.AccessibilityHref), ">", esc(w.Accessibility), "</a></li>\n",
+		"      <li><a", attr("href", w.PrivacyHref), ">", esc(w.Privacy), "</a></li>\n",
+		`      <li><a href="/api/v1/openapi.json">`, esc(w.API), "</a></li>\n",
+		"    </ul>\n", `    <p class="footer-meta">`, esc(w.MadeWith), "</p>\n  </div>\n</footer>\n</body>\n</html>\n")
+}
+
+// brandMark is the site's mark beside its name: a globe.
+const brandMark = `<svg class="brand-mark" aria-hidden="true" focusable="false" width="28" height="28" viewBox="0 0 32 32">` +
+	`<circle cx="16" cy="16" r="14" fill="none" stroke="currentColor" stroke-width="3"/>` +
+	`<path d="M4 16h24M16 2c5 4 5 24 0 28M16 2c-5 4-5 24 0 28" fill="none" stroke="currentColor" stroke-width="2"/></svg>`
+
+func put(b *bytes.Buffer, ss ...string) {
+	for _, s := range ss {
+		b.WriteString(s)
+	}
+}
+
+// webURL is u when it is a web address, else a harmless one, as html/template makes of a link
+// to javascript: or the like.
+func webURL(u string) string {
+	if p, err := url.Parse(u); err != nil || p.Scheme != "http" && p.Scheme != "https" {
+		return "#ZgotmplZ"
+	}
+	return u
 }

@@ -174,10 +174,10 @@ func parsePages() (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
 	for _, name := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
-		if base == "layout" || base == "partials" {
+		if base == "partials" {
 			continue
 		}
-		t, err := template.New(base).Funcs(funcs).ParseFS(embedded, "templates/layout.html", "templates/partials.html", name)
+		t, err := template.New(base).Funcs(funcs).ParseFS(embedded, "templates/partials.html", name)
 		if err != nil {
 			return nil, err
 		}
@@ -214,11 +214,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 	}
 	buf := takeBuffer()
 	defer giveBuffer(buf)
-	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
+	f := data.(interface{ Frame() *frame }).Frame()
+	f.writeTop(buf)
+	if err := t.ExecuteTemplate(buf, "content", data); err != nil {
 		s.log.Error("render", "template", name, "path", r.URL.Path, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	f.writeBottom(buf)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	// Said, the length lets the page go out in one piece rather than in chunks, one write
 	// fewer on the connection.
