@@ -135,12 +135,9 @@ func (db *DB) ListEngagements(ctx context.Context, f EngagementFilter) (*Engagem
 	if err != nil {
 		return nil, err
 	}
-	page := &EngagementPage{Items: items, Total: l.total, More: l.totalMore}
-	if l.more && len(items) > 0 {
-		last := items[len(items)-1]
-		page.Next = encodeCursor(cursor{Value: cursorValue(f.Sort, last.Title, last.Start, last.UpdatedAt), ID: last.ID})
-	}
-	return page, nil
+	return pageOf(l, items, func(e *utsyn.Engagement) cursor {
+		return cursor{Value: cursorValue(f.Sort, e.Title, e.Start, e.UpdatedAt), ID: e.ID}
+	}), nil
 }
 
 // ListEngagementLines returns the page ListEngagements does, of each engagement what the list
@@ -153,8 +150,10 @@ func (db *DB) ListEngagementLines(ctx context.Context, f EngagementFilter) (*Pag
 		return nil, err
 	}
 	var items []EngagementLine
-	if ix := db.listIndexAt(f.OrgID, l.stamp, l.now); l.keep && ix != nil {
-		items = ix.lines(l.ids)
+	if l.keep {
+		if ix := db.listIndexAt(f.OrgID, l.stamp, l.now); ix != nil {
+			items = ix.lines(l.ids)
+		}
 	}
 	if items == nil {
 		es, err := db.registers.engagements(ctx, db, f.OrgID, l.stamp, l.keep, l.now, l.ids)
@@ -166,12 +165,19 @@ func (db *DB) ListEngagementLines(ctx context.Context, f EngagementFilter) (*Pag
 			items[i] = lineOf(e)
 		}
 	}
-	page := &Page[EngagementLine]{Items: items, Total: l.total, More: l.totalMore}
+	return pageOf(l, items, func(e EngagementLine) cursor {
+		return cursor{Value: cursorValue(f.Sort, e.Title, e.Start, e.UpdatedAt), ID: e.ID}
+	}), nil
+}
+
+// pageOf is the page of the items a list found, with the cursor of the next page after its
+// last item when more follow.
+func pageOf[T any](l listed, items []T, cursorOf func(T) cursor) *Page[T] {
+	page := &Page[T]{Items: items, Total: l.total, More: l.totalMore}
 	if l.more && len(items) > 0 {
-		last := items[len(items)-1]
-		page.Next = encodeCursor(cursor{Value: cursorValue(f.Sort, last.Title, last.Start, last.UpdatedAt), ID: last.ID})
+		page.Next = encodeCursor(cursorOf(items[len(items)-1]))
 	}
-	return page, nil
+	return page
 }
 
 // listed is what a list found, and in which state of the records.
