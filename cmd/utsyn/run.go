@@ -237,7 +237,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, log *
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("ready", "url", "http://"+ln.Addr().String()+"/", "db", db.Describe(), "version", buildVersion(),
 		"startup", time.Since(started).Round(time.Millisecond).String())
-	go handler.Warm(ctx)
+	go handler.WarmReports(ctx)
 
 	select {
 	case err := <-served:

@@ -31,16 +31,15 @@ const (
 	reportRecordsPerPage = 200
 )
 
-// Warm reads the published work and builds this year's and last year's annual reports, both
-// forms, of every organisation whose register is larger than the list counts
-// (store.CountLimit), one after the other, so that their first reader does not wait for them:
-// at 100,000 engagements the published work takes seconds to read, and at 34,000 a report
-// half a second or more to build. The server keeps both, and reads or builds them again when
-// the register changes. utsyn serve runs it once, after it starts.
-func (s *Server) Warm(ctx context.Context) {
+// WarmReports builds this year's and last year's annual reports, both forms, of every
+// organisation whose register is larger than the list counts (store.CountLimit), one after the
+// other, so that their first reader does not wait for them: at 34,000 engagements a report takes
+// half a second or more to build, and is then kept by the server's report cache, which builds it
+// again in the background when the register changes. utsyn serve runs it once, after it starts.
+func (s *Server) WarmReports(ctx context.Context) {
 	orgs, err := s.db.ListOrganisations(ctx)
 	if err != nil {
-		s.log.Warn("preparing the large registers", "error", err)
+		s.log.Warn("preparing the annual reports", "error", err)
 		return
 	}
 	now := s.now()
@@ -51,14 +50,6 @@ func (s *Server) Warm(ctx context.Context) {
 			continue
 		}
 		started := time.Now()
-		if _, err := s.loadPublicWork(ctx, org.ID); err != nil {
-			if ctx.Err() == nil {
-				s.log.Warn("reading the published work", "organisation", org.Slug, "error", err)
-			}
-			return
-		}
-		s.log.Info("read the published work", "organisation", org.Slug, "took", time.Since(started).Round(time.Millisecond).String())
-		started = time.Now()
 		for _, y := range []int{year, year - 1} {
 			for _, form := range []report.Form{report.Political, report.Administrative} {
 				if _, err := s.reports.Build(ctx, s.db, report.Options{Org: org, Period: report.YearPeriod(y), Form: form, Now: now}); err != nil {
