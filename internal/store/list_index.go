@@ -162,6 +162,8 @@ type listRow struct {
 	acronym         string
 	responsibleName string
 	partners        []string
+	dates           [2]utsyn.Date // the start and end read, as a line shows them
+	undated         bool          // a date that is not one: the line is left to the engagement
 }
 
 // listOrders are the list's orders, as findEngagements names and writes them (TestListIndex
@@ -246,6 +248,10 @@ func (db *DB) readListIndex(ctx context.Context, orgID int64) (*listIndex, error
 		if facts.endYear, err = dateYear(x.end); err != nil {
 			return err
 		}
+		var err1, err2 error
+		x.dates[0], err1 = utsyn.ParseDate(x.start.String)
+		x.dates[1], err2 = utsyn.ParseDate(x.end.String)
+		x.undated = err1 != nil || err2 != nil
 		ix.row[x.id] = int32(len(ix.rows))
 		ix.rows = append(ix.rows, x)
 		ix.facts = append(ix.facts, facts)
@@ -573,13 +579,11 @@ func (ix *listIndex) lines(ids []int64) []EngagementLine {
 			return nil
 		}
 		x, f := &ix.rows[i], ix.facts[i]
-		start, err1 := utsyn.ParseDate(x.start.String)
-		end, err2 := utsyn.ParseDate(x.end.String)
-		if err1 != nil || err2 != nil {
+		if x.undated {
 			return nil // a date the database holds that is no date: let the reading of engagements say so
 		}
 		out[k] = EngagementLine{ID: id, Title: utsyn.NewText(x.title[0], x.title[1]), Acronym: x.acronym,
-			Kind: ix.named[f.kind], Status: ix.named[f.status], Start: start, End: end, ResponsibleName: x.responsibleName,
+			Kind: ix.named[f.kind], Status: ix.named[f.status], Start: x.dates[0], End: x.dates[1], ResponsibleName: x.responsibleName,
 			Programme: x.programme, Partners: x.partners, Public: f.public, UpdatedAt: x.updated}
 	}
 	return out

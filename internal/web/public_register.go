@@ -535,7 +535,7 @@ type workWords struct {
 }
 
 // CardsHTML writes the list's cards, for the reason the register's list writes its rows
-// (registerPage.RowsHTML): 50 cards of a dozen facts, each looked up by reflection, were half
+// (registerPage.writeRows): 50 cards of a dozen facts, each looked up by reflection, were half
 // of the page's time.
 func (lp *workListPage) CardsHTML() template.HTML {
 	var w htmlWriter

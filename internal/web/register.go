@@ -41,6 +41,7 @@ type rfield struct {
 	Groups                          []rgroup // options under headings: optgroups, or fieldsets of checkboxes
 	Checked                         map[string]bool
 	Empty                           string // what a checkbox group without choices says
+	Written                         string // a select's options as written, none selected (filterChoices)
 }
 
 // ropt is one choice; ID is set for checkboxes.
@@ -55,27 +56,42 @@ type rgroup struct {
 }
 
 // OptionsHTML writes a select's options, and its groups of options, with the field's value
-// selected. Written here rather than in the templates: the register's filter offers some
-// hundreds of options on every page of the list, and evaluating each in the template was a
-// third of the page's rendering.
+// selected: those the register's filter offers on every page of its list are written once
+// (filterChoices.written), the rest here.
 func (f rfield) OptionsHTML() template.HTML {
+	written := f.Written
+	if written == "" {
+		written = writeOptions(f.Options, f.Groups)
+	}
+	return template.HTML(selectedIn(written, f.Value))
+}
+
+// writeOptions writes options, and groups of options, with none selected.
+func writeOptions(opts []ropt, groups []rgroup) string {
 	var w htmlWriter
 	options := func(os []ropt) {
 		for _, o := range os {
-			selected := ""
-			if o.Value == f.Value {
-				selected = " selected"
-			}
-			w.raw(`<option value="`, esc(o.Value), `"`, selected, ">", esc(o.Label), "</option>")
+			w.raw(`<option value="`, esc(o.Value), `">`, esc(o.Label), "</option>")
 		}
 	}
-	options(f.Options)
-	for _, g := range f.Groups {
+	options(opts)
+	for _, g := range groups {
 		w.raw(`<optgroup label="`, esc(g.Label), `">`)
 		options(g.Options)
 		w.raw("</optgroup>")
 	}
-	return w.html()
+	return w.String()
+}
+
+// selectedIn is options as writeOptions writes them with the one of value selected.
+func selectedIn(written, value string) string {
+	option := `<option value="` + esc(value) + `"`
+	i := strings.Index(written, option+">")
+	if i < 0 {
+		return written
+	}
+	i += len(option)
+	return written[:i] + " selected" + written[i:]
 }
 
 // shown is the field's value as a reader sees it: a choice by its label.
@@ -494,9 +510,35 @@ func (c *registerChoices) forget() {
 	c.written = nil
 }
 
+// filterChoices are the register filter's options in one language, the choice of all first in
+// each list, and each select's options as written with none selected (written, by the field's
+// name): the same on every page of the list, where making them, and escaping every label, was
+// a sixth of a page written anew.
 type filterChoices struct {
-	elements  []rgroup
-	countries []ropt // the countries in use, in the language's order
+	all                                  ropt // the choice of all
+	kinds, statuses, roles, users, sorts []ropt
+	elements                             []rgroup
+	countries, programmes                []ropt // those in use, countries in the language's order
+	written                              map[string]string
+}
+
+func newFilterChoices(p *page, c *registerChoices) filterChoices {
+	all := p.T("register.filter.all")
+	fc := filterChoices{all: ropt{Value: "", Label: all}, kinds: kindOptions(p, all), statuses: statusOptions(p, all),
+		elements: c.elementGroups(p), countries: append([]ropt{{Value: "", Label: all}}, countryOptions(p.Lang, c.inUse.Countries)...),
+		programmes: []ropt{{Value: "", Label: all}}, roles: termChoices(p, c.roles, all), users: userChoices(p, c.users, all),
+		sorts: []ropt{{Value: "", Label: p.T("register.sort.updated")}, {Value: "title", Label: p.T("register.sort.title")},
+			{Value: "start", Label: p.T("register.sort.start")}}}
+	for _, pr := range c.inUse.Programmes {
+		fc.programmes = append(fc.programmes, ropt{Value: pr, Label: pr})
+	}
+	fc.written = map[string]string{}
+	for name, opts := range map[string][]ropt{qKind: fc.kinds, qStatus: fc.statuses, qCountry: fc.countries,
+		qProgramme: fc.programmes, qRole: fc.roles, qResponsible: fc.users, qSort: fc.sorts} {
+		fc.written[name] = writeOptions(opts, nil)
+	}
+	fc.written[qElement] = writeOptions([]ropt{fc.all}, fc.elements)
+	return fc
 }
 
 // countryOptions are the countries of the codes, sorted as the language sorts their names.
@@ -602,7 +644,7 @@ func (s *Server) readRegisterChoices(ctx context.Context, orgID int64) (*registe
 	}
 	c.filter = map[i18n.Lang]filterChoices{}
 	for _, lang := range i18n.Langs {
-		c.filter[lang] = filterChoices{elements: c.elementGroups(&page{Lang: lang}), countries: countryOptions(lang, c.inUse.Countries)}
+		c.filter[lang] = newFilterChoices(&page{Lang: lang, cat: s.cat}, c)
 	}
 	return c, nil
 }

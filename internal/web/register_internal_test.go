@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"testing"
 
 	"github.com/utsyn/utsyn"
@@ -15,11 +16,36 @@ func TestOptionsHTML(t *testing.T) {
 	if got := string(f.OptionsHTML()); got != want {
 		t.Errorf("OptionsHTML:\n got %s\nwant %s", got, want)
 	}
+	// Options written once (filterChoices.written) are the same with each value selected: the
+	// one whose value is the whole value, in a group too, and none for a value not offered.
+	written := writeOptions([]ropt{{Value: "", Label: "Alle"}, {Value: "10", Label: "Ti"}, {Value: "1", Label: "En"}},
+		[]rgroup{{Label: "P", Options: []ropt{{Value: "7", Label: "Sju"}}}})
+	for value, want := range map[string]string{
+		"":   `<option value="" selected>Alle</option><option value="10">Ti</option><option value="1">En</option><optgroup label="P"><option value="7">Sju</option></optgroup>`,
+		"1":  `<option value="">Alle</option><option value="10">Ti</option><option value="1" selected>En</option><optgroup label="P"><option value="7">Sju</option></optgroup>`,
+		"7":  `<option value="">Alle</option><option value="10">Ti</option><option value="1">En</option><optgroup label="P"><option value="7" selected>Sju</option></optgroup>`,
+		"70": written,
+	} {
+		f := rfield{Value: value, Written: written, Options: []ropt{{Value: "x", Label: "not these"}}}
+		if got := string(f.OptionsHTML()); got != want {
+			t.Errorf("OptionsHTML of %q:\n got %s\nwant %s", value, got, want)
+		}
+	}
+}
+
+// esc escapes as html/template escapes a text, and leaves a text with nothing to escape as it is.
+func TestEsc(t *testing.T) {
+	for _, s := range []string{"", "Havvind og hydrogen", "Blå kyst – æøå", `"`, "'", "&", "<", ">", "\x00", "a<b>c & 'd' \"e\"\x00f",
+		"Ærlig talt: 5 > 3 && 2 < 4"} {
+		if got, want := esc(s), template.HTMLEscapeString(s); got != want {
+			t.Errorf("esc(%q) = %q, want %q", s, got, want)
+		}
+	}
 }
 
 // The register list's rows say what the template said of each engagement, every text escaped,
 // and leave out what an engagement does not have.
-func TestRowsHTML(t *testing.T) {
+func TestWriteRows(t *testing.T) {
 	rp := &registerPage{Words: regListWords{Responsible: "Ansvarlig", Public: "Offentlig", Partners: "Partnere"},
 		Items: []regListItem{
 			{Href: "/nb/rogaland/engasjementer/7", Name: `TrAM – <Transport> "A&M"`, Kind: "Prosjekt", Period: "2018–2022",
@@ -40,14 +66,14 @@ func TestRowsHTML(t *testing.T) {
 <p class="register-item-updated muted">Endret 1. jan. 2025</p>
 </li>
 `
-	if got := string(rp.RowsHTML()); got != want {
-		t.Errorf("RowsHTML:\n got %s\nwant %s", got, want)
+	if got := writtenBy(rp.writeRows); got != want {
+		t.Errorf("writeRows:\n got %s\nwant %s", got, want)
 	}
 }
 
 // The register filter's fields say what the template said of each: label, hint, error with
 // its prefix, a select with its options or an input with its value, every text escaped.
-func TestFilterHTML(t *testing.T) {
+func TestWriteFilter(t *testing.T) {
 	rp := &registerPage{Controls: []rfield{
 		{Name: "q", Label: "Søk", Hint: `Ord i "tittel"`, Type: "search", Value: `havvind <&>`, Describedby: "q-hint"},
 		{Name: "ar", Label: "År", Type: "text", Value: "20x5", Class: "input-year", Inputmode: "numeric",
@@ -70,8 +96,8 @@ func TestFilterHTML(t *testing.T) {
 <select id="type" name="type"><option value="">Alle</option><option value="project" selected>Prosjekt</option></select>
 </div>
 `
-	if got := string(rp.FilterHTML()); got != want {
-		t.Errorf("FilterHTML:\n got %s\nwant %s", got, want)
+	if got := writtenBy(rp.writeFilter); got != want {
+		t.Errorf("writeFilter:\n got %s\nwant %s", got, want)
 	}
 }
 
@@ -105,4 +131,10 @@ func TestCardsHTML(t *testing.T) {
 	if got := string(lp.CardsHTML()); got != want {
 		t.Errorf("CardsHTML:\n got %s\nwant %s", got, want)
 	}
+}
+
+func writtenBy(write func(*htmlWriter)) string {
+	var w htmlWriter
+	write(&w)
+	return string(w.html())
 }

@@ -184,11 +184,9 @@ func newRegListWords(p *page) regListWords {
 		FirstPage: p.T("register.first_page"), NextPage: p.T("register.next_page")}
 }
 
-// FilterHTML writes the filter's fields, for the reason RowsHTML writes the rows: ten fields
-// of a dozen values each, every one looked up and escaped by reflection, were a quarter of the
-// template's time.
-func (rp *registerPage) FilterHTML() template.HTML {
-	var w htmlWriter
+// writeFilter writes the filter's fields: in a template, ten fields of a dozen values each,
+// every one looked up and escaped by reflection, were a quarter of the page's template's time.
+func (rp *registerPage) writeFilter(w *htmlWriter) {
 	for _, f := range rp.Controls {
 		invalid := ""
 		if f.Error != "" {
@@ -215,15 +213,11 @@ func (rp *registerPage) FilterHTML() template.HTML {
 		}
 		w.raw("\n</div>\n")
 	}
-	return w.html()
 }
 
-// RowsHTML writes the list's rows. They are written here rather than by the template: a page
-// has 50, and the template's reflection, for every field and every escaping of one, cost a
-// sixth of the page's time (docs/PERFORMANCE.md).
-func (rp *registerPage) RowsHTML() template.HTML {
-	var w htmlWriter
-	w.Grow(len(rp.Items) * 800)
+// writeRows writes the list's rows: in a template, the reflection of a page's 50, for every
+// field and every escaping of one, cost a sixth of the page's time (docs/PERFORMANCE.md).
+func (rp *registerPage) writeRows(w *htmlWriter) {
 	words := rp.Words
 	for _, it := range rp.Items {
 		w.raw(`<li class="register-item">`+"\n"+`<h3 class="register-item-title"><a`, attr("href", it.Href), ">", esc(it.Name),
@@ -250,7 +244,6 @@ func (rp *registerPage) RowsHTML() template.HTML {
 		}
 		w.raw(`<p class="register-item-updated muted">`, esc(it.Updated), "</p>\n</li>\n")
 	}
-	return w.html()
 }
 
 func (s *Server) engagementList(w http.ResponseWriter, r *http.Request, p *page) error {
@@ -372,7 +365,96 @@ func (s *Server) registerListContent(ctx context.Context, r *http.Request, p *pa
 		rp.Count = p.T("register.count", "count", i18n.FormatInt(p.Lang, int64(rp.Total)))
 	}
 	rp.Controls = filterControls(p, lf, problems, c, mine)
-	return s.renderContent("register-list", rp)
+	return rp.write(), nil
+}
+
+// write writes the list page's content. It is written here rather than by a template, as the
+// page's frame is: a list nobody asked for before is written anew on every request, and the
+// template's forty actions, each a call by reflection with more to escape its value, were a
+// tenth of such a page's time (docs/PERFORMANCE.md).
+func (rp *registerPage) write() string {
+	w := htmlWriter{takeBuffer()}
+	defer giveBuffer(w.Buffer)
+	words := rp.Words
+	current := func(yes bool) string {
+		if yes {
+			return ` aria-current="page"`
+		}
+		return ""
+	}
+	w.raw("\n<div class=\"register\">\n<header class=\"page-intro register-intro\">\n",
+		"  <h1>", esc(rp.Heading), "</h1>\n",
+		`  <p class="lead">`, esc(rp.Lead), "</p>\n",
+		`  <ul class="editor-links register-tabs">`+"\n",
+		"    <li><a", attr("href", rp.AllHref), current(!rp.Mine), ">", esc(words.All), "</a></li>\n",
+		"    <li><a", attr("href", rp.MineHref), current(rp.Mine), ">", esc(words.Mine), "</a></li>\n",
+		"    <li><a", attr("href", rp.ActorsHref), ">", esc(words.Actors), "</a></li>\n")
+	if rp.RatesHref != "" {
+		w.raw("    <li><a", attr("href", rp.RatesHref), ">", esc(words.Rates), "</a></li>\n")
+	}
+	w.raw("  </ul>\n")
+	if rp.NewHref != "" {
+		w.raw(`  <p><a class="button"`, attr("href", rp.NewHref), ">", esc(words.New), "</a></p>\n")
+	}
+	w.raw("</header>\n\n")
+	if rp.Notice != "" {
+		w.raw(`<div class="notice-success" role="status"><p>`, esc(rp.Notice), "</p></div>\n")
+	}
+	w.raw("\n<form method=\"get\"", attr("action", rp.Base), ` class="form register-filter" role="search" aria-labelledby="filter-title">`+"\n",
+		`  <h2 id="filter-title" class="filter-title">`, esc(words.FilterTitle), "</h2>\n",
+		`  <div class="filter-grid">`+"\n  ")
+	rp.writeFilter(&w)
+	w.raw("\n  </div>\n",
+		`  <div class="button-group">`+"\n",
+		`    <button type="submit" class="button">`, esc(words.Submit), "</button>\n    ")
+	if rp.Filtered {
+		w.raw(`<a class="button button-secondary"`, attr("href", rp.Base), ">", esc(words.Clear), "</a>")
+	}
+	w.raw("\n  </div>\n</form>\n\n",
+		`<section aria-labelledby="result-title" class="register-results">`+"\n",
+		`  <h2 id="result-title">`, esc(rp.Count))
+	if rp.PageN != "" {
+		w.raw(` <span class="muted">– `, esc(rp.PageN), "</span>")
+	}
+	w.raw("</h2>\n",
+		`  <ul class="editor-links export-links">`+"\n",
+		"    <li><a", attr("href", rp.ExportCSV), " download>", esc(words.CSV), "</a></li>\n",
+		"    <li><a", attr("href", rp.ExportXLSX), " download>", esc(words.XLSX), "</a></li>\n",
+		"  </ul>\n")
+	if len(rp.Items) > 0 {
+		w.raw(`  <ol class="register-list">` + "\n    ")
+		rp.writeRows(&w)
+		w.raw("\n  </ol>\n")
+	} else {
+		w.raw(`  <div class="empty-state">` + "\n    ")
+		empty := words.EmptyAll
+		switch {
+		case rp.Filtered:
+			w.raw("<p>", esc(words.EmptyFiltered), "</p><p><a", attr("href", rp.Base), ">", esc(words.Clear), "</a></p>\n")
+		case rp.Mine:
+			empty = words.EmptyMine
+			fallthrough
+		default:
+			w.raw("<p>", esc(empty), "</p>")
+			if rp.NewHref != "" {
+				w.raw("<p><a", attr("href", rp.NewHref), ">", esc(words.New), "</a></p>")
+			}
+		}
+		w.raw("\n  </div>\n")
+	}
+	if rp.NextHref != "" || rp.FirstHref != "" {
+		w.raw(`  <nav class="pagination"`, attr("aria-label", words.Pages), ">\n    <ul>\n      ")
+		if rp.FirstHref != "" {
+			w.raw("<li><a", attr("href", rp.FirstHref), ">", esc(words.FirstPage), "</a></li>")
+		}
+		w.raw("\n      ")
+		if rp.NextHref != "" {
+			w.raw("<li><a", attr("href", rp.NextHref), ` rel="next">`, esc(words.NextPage), "</a></li>")
+		}
+		w.raw("\n    </ul>\n  </nav>\n")
+	}
+	w.raw("</section>\n</div>\n")
+	return w.String()
 }
 
 // filterControls are the filter form's fields, with what the reader chose.
@@ -386,33 +468,34 @@ func filterControls(p *page, lf regListFilter, problems map[string]string, c *re
 		f.Fail(k, msg)
 	}
 	b := &rbuilder{p: p, f: f}
-	all := p.T("register.filter.all")
+	fc := c.filter[p.Lang]
+	choose := func(name, labelKey, hintKey string, opts []ropt) {
+		b.add(rfield{Name: name, Label: p.T(labelKey), Hint: b.t(hintKey), Type: "select", Options: opts, Written: fc.written[name]})
+	}
 	b.add(rfield{Name: qQuery, Label: p.T("register.filter.query"), Hint: p.T("register.filter.query_hint"), Type: "search"})
-	b.choose(qKind, "register.field.kind", "", kindOptions(p, all))
-	b.choose(qStatus, "register.field.status", "", statusOptions(p, all))
+	choose(qKind, "register.field.kind", "", fc.kinds)
+	choose(qStatus, "register.field.status", "", fc.statuses)
 	b.add(rfield{Name: qElement, Label: p.T("register.filter.element"), Hint: p.T("register.filter.element_hint"), Type: "select",
-		Options: []ropt{{Value: "", Label: all}}, Groups: c.filter[p.Lang].elements})
-	inUse := c.filter[p.Lang].countries
+		Options: []ropt{fc.all}, Groups: fc.elements, Written: fc.written[qElement]})
+	country := rfield{Name: qCountry, Label: p.T("register.filter.country"), Hint: p.T("register.filter.country_hint"), Type: "select",
+		Options: fc.countries, Written: fc.written[qCountry]}
 	if lf.Country != "" && !slices.Contains(c.inUse.Countries, lf.Country) { // chosen, but no longer any engagement's
-		inUse = countryOptions(p.Lang, append(slices.Clone(c.inUse.Countries), lf.Country))
+		country.Options = append([]ropt{fc.all}, countryOptions(p.Lang, append(slices.Clone(c.inUse.Countries), lf.Country))...)
+		country.Written = ""
 	}
-	countries := append([]ropt{{Value: "", Label: all}}, inUse...)
-	b.add(rfield{Name: qCountry, Label: p.T("register.filter.country"), Hint: p.T("register.filter.country_hint"), Type: "select", Options: countries})
-	programmes := []ropt{{Value: "", Label: all}}
-	for _, pr := range c.inUse.Programmes {
-		programmes = append(programmes, ropt{Value: pr, Label: pr})
-	}
+	b.add(country)
 	if lf.Programme != "" && !slices.Contains(c.inUse.Programmes, lf.Programme) {
-		programmes = append(programmes, ropt{Value: lf.Programme, Label: lf.Programme})
+		b.add(rfield{Name: qProgramme, Label: p.T("register.field.programme"), Type: "select",
+			Options: append(slices.Clip(fc.programmes), ropt{Value: lf.Programme, Label: lf.Programme})})
+	} else {
+		choose(qProgramme, "register.field.programme", "", fc.programmes)
 	}
-	b.choose(qProgramme, "register.field.programme", "", programmes)
-	b.choose(qRole, "register.field.role", "", termChoices(p, c.roles, all))
+	choose(qRole, "register.field.role", "", fc.roles)
 	b.add(rfield{Name: qYear, Label: p.T("register.filter.year"), Hint: p.T("register.filter.year_hint"), Type: "text", Inputmode: "numeric", Class: "input-year"})
 	if !mine {
-		b.choose(qResponsible, "register.field.responsible", "", userChoices(p, c.users, all))
+		choose(qResponsible, "register.field.responsible", "", fc.users)
 	}
-	b.choose(qSort, "register.filter.sort", "", []ropt{{Value: "", Label: p.T("register.sort.updated")},
-		{Value: "title", Label: p.T("register.sort.title")}, {Value: "start", Label: p.T("register.sort.start")}})
+	choose(qSort, "register.filter.sort", "", fc.sorts)
 	return b.sets[0].Fields
 }
 

@@ -306,6 +306,14 @@ func TestRegisterProjectFlow(t *testing.T) {
 		body = get200(t, env.reader, reg+"/?type=project&land=DE&element="+id64(priority.ID))
 		mustContain(t, "the filter's choices", body, `<option value="project" selected>`, `<option value="DE" selected>`,
 			`<option value="`+id64(priority.ID)+`" selected>`)
+		// A country or programme no engagement has any longer is still offered, chosen, where it
+		// was asked for, and only there.
+		body = get200(t, env.reader, reg+"/?land=IS&program=Gammelt+program")
+		mustContain(t, "a filter by what is no longer in use", body, `<option value="IS" selected>Island</option>`,
+			`<option value="Gammelt program" selected>Gammelt program</option>`, "Ingen engasjementer")
+		mustContain(t, "the countries still in use", body, `<option value="DE">Tyskland</option>`)
+		body = get200(t, env.reader, reg+"/?land=DE")
+		mustLack(t, "a filter of countries in use", body, `<option value="IS"`, "Gammelt program")
 
 		// One's own engagements.
 		mustContain(t, "the contributor's own list", get200(t, c, reg+"/mine"), `href="`+base+`"`)
