@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/utsyn/utsyn"
 )
@@ -58,6 +60,9 @@ func (db *DB) FindOrganisation(ctx context.Context, slug string) (*utsyn.Organis
 	if memo == nil {
 		return findOrganisation(ctx, db.reads(), slug)
 	}
+	if o := memo.organisation(slug); o != nil {
+		return o, nil
+	}
 	var id sql.NullInt64
 	var at sql.NullTime
 	o, err := scanOrganisation(scanMore{db.reads().QueryRowContext(ctx, `SELECT o.`+strings.ReplaceAll(organisationColumns, ", ", ", o.")+`, a.id, a.at
@@ -84,6 +89,50 @@ type scanMore struct {
 }
 
 func (s scanMore) Scan(dest ...any) error { return s.row.Scan(append(dest, s.more...)...) }
+
+// among is a row whose columns, between before's and after's, may all be NULL (of a LEFT
+// JOIN that found nothing): those leave their destinations as they are.
+type among struct {
+	row           interface{ Scan(...any) error }
+	before, after []any
+}
+
+func (a among) Scan(dest ...any) error {
+	all := slices.Clone(a.before)
+	for _, d := range dest {
+		all = append(all, orNull{d})
+	}
+	return a.row.Scan(append(all, a.after...)...)
+}
+
+// orNull scans a value into dest as database/sql would, and a NULL into nothing.
+type orNull struct{ dest any }
+
+func (n orNull) Scan(src any) error {
+	if src == nil {
+		return nil
+	}
+	switch d := n.dest.(type) {
+	case sql.Scanner:
+		return d.Scan(src)
+	case *int64:
+		return assign(d, src)
+	case *string:
+		return assign(d, src)
+	case *time.Time:
+		return assign(d, src)
+	}
+	return fmt.Errorf("orNull: cannot scan into %T", n.dest)
+}
+
+func assign[T any](dest *T, src any) error {
+	var v sql.Null[T]
+	if err := v.Scan(src); err != nil {
+		return err
+	}
+	*dest = v.V
+	return nil
+}
 
 // FindOrganisation is DB.FindOrganisation inside the transaction.
 func (tx *Tx) FindOrganisation(ctx context.Context, slug string) (*utsyn.Organisation, error) {

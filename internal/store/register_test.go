@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/utsyn/utsyn"
 	"github.com/utsyn/utsyn/internal/demo"
@@ -436,6 +438,78 @@ func TestOneChangeStamp(t *testing.T) {
 		}
 		if _, err := db.FindOrganisation(fresh, "finnes-ikke"); !utsyn.IsNotFound(err) {
 			t.Errorf("an organisation that is not there: %v; want not found", err)
+		}
+	})
+}
+
+// TestFindSessionWithOrganisation: in a context of OneChangeStamp, the session's query reads
+// the organisation a page is about with its stamp, as FindOrganisation would, so that a change
+// made after shows only to another context; a slug that names none, or no such context,
+// finds the session as it is.
+func TestFindSessionWithOrganisation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		org, _ := registerFixture(t, db)
+		other := &utsyn.Organisation{Slug: "andre", Name: utsyn.NewText("Andre", "Other")}
+		u := &utsyn.User{Email: "leser@example.org", Name: "Lene Leser"}
+		sess := &store.Session{TokenHash: "hash-1", ExpiresAt: time.Now().Add(time.Hour)}
+		err := db.UpdateAs(ctx, &utsyn.Principal{Label: "test"}, func(tx *store.Tx) error {
+			if err := tx.CreateOrganisation(ctx, other); err != nil {
+				return err
+			}
+			u.Memberships = []utsyn.Membership{{OrgID: org.ID, Role: utsyn.RoleReader}, {OrgID: other.ID, Role: utsyn.RoleEditor}}
+			if err := tx.CreateUser(ctx, u); err != nil {
+				return err
+			}
+			sess.UserID, sess.OrgID = u.ID, org.ID
+			return tx.CreateSession(ctx, sess)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantOrg, err := db.FindOrganisation(ctx, org.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, err := db.ChangeStamp(ctx, org.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, slug := range []string{org.Slug, "finnes-ikke", ""} {
+			one := store.OneChangeStamp(ctx)
+			s, user, err := db.FindSession(one, "hash-1", slug)
+			if err != nil || s.UserID != u.ID || s.OrgID != org.ID || user.Email != u.Email || user.Name != u.Name {
+				t.Fatalf("%q: session %+v, user %+v, %v", slug, s, user, err)
+			}
+			if len(user.Memberships) != 2 || user.RoleIn(org.ID) != utsyn.RoleReader || user.RoleIn(other.ID) != utsyn.RoleEditor {
+				t.Errorf("%q: memberships %+v", slug, user.Memberships)
+			}
+			if slug != org.Slug {
+				continue
+			}
+			err = db.UpdateAs(ctx, &utsyn.Principal{Label: "test"}, func(tx *store.Tx) error {
+				return tx.CreateEngagement(ctx, &utsyn.Engagement{OrgID: org.ID, Kind: utsyn.KindProject, Status: utsyn.StatusIdea,
+					Title: utsyn.NewText("Ny idé", "")})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			found, err := db.FindOrganisation(one, org.Slug)
+			if err != nil || !reflect.DeepEqual(found, wantOrg) {
+				t.Errorf("organisation read with the session:\n got %+v, %v\nwant %+v", found, err, wantOrg)
+			}
+			if stamp, err := db.ChangeStamp(one, org.ID); err != nil || stamp != before {
+				t.Errorf("stamp read with the session: %q, %v; want %q, from before the change", stamp, err, before)
+			}
+			if now, err := db.ChangeStamp(ctx, org.ID); err != nil || now == before {
+				t.Errorf("another context: %q, %v; want the stamp of the change", now, err)
+			}
+		}
+		if _, _, err := db.FindSession(ctx, "hash-1", org.Slug); err != nil {
+			t.Errorf("without a context of OneChangeStamp: %v", err)
+		}
+		if _, _, err := db.FindSession(store.OneChangeStamp(ctx), "hash-2", org.Slug); !utsyn.IsNotFound(err) {
+			t.Errorf("a session that is not there: %v; want not found", err)
 		}
 	})
 }

@@ -395,11 +395,28 @@ type stampMemoKey struct{}
 type stampMemo struct {
 	mu     sync.Mutex
 	stamps map[int64]string
+	orgs   map[string]*utsyn.Organisation // read with their stamps (FindSession), by slug
 }
 
 func stamps(ctx context.Context) *stampMemo {
 	memo, _ := ctx.Value(stampMemoKey{}).(*stampMemo)
 	return memo
+}
+
+// found keeps an organisation read with its stamp, for FindOrganisation to answer with.
+func (m *stampMemo) found(o *utsyn.Organisation) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.orgs == nil {
+		m.orgs = map[string]*utsyn.Organisation{}
+	}
+	m.orgs[o.Slug] = o
+}
+
+func (m *stampMemo) organisation(slug string) *utsyn.Organisation {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.orgs[slug]
 }
 
 // remember keeps the organisation's stamp, read with something else.

@@ -39,9 +39,16 @@ func (s *Server) identify(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		ctx := r.Context()
+		ctx, slug := r.Context(), ""
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			// A page that only reads (pageHandler): the organisation it is about, and its change
+			// stamp, are read with the session, in one query (store.FindSession).
+			ctx = store.OneChangeStamp(ctx)
+			_, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+			slug, _, _ = strings.Cut(rest, "/")
+		}
 		hash := auth.HashSecret(c.Value)
-		sess, user, err := s.db.FindSession(ctx, hash)
+		sess, user, err := s.db.FindSession(ctx, hash, slug)
 		now := s.now()
 		if err != nil || now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > sessionIdle {
 			if err == nil {
