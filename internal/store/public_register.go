@@ -228,22 +228,24 @@ func NewPublicIndex(es []*utsyn.Engagement) *PublicIndex {
 }
 
 // matching returns which engagements have, for every term, a word that the term starts.
-func (ix *PublicIndex) matching(terms []string) []bool {
-	var all []bool
+func (ix *PublicIndex) matching(terms []string) rowSet {
+	var all, this rowSet
 	for _, t := range terms {
-		this := make([]bool, len(ix.Engagements))
+		if this == nil {
+			this = newRowSet(len(ix.Engagements))
+		} else {
+			clear(this)
+		}
 		k, _ := slices.BinarySearch(ix.words, t)
 		for ; k < len(ix.words) && strings.HasPrefix(ix.words[k], t); k++ {
 			for _, i := range ix.postings[k] {
-				this[i] = true
+				this.add(i)
 			}
 		}
-		if all != nil {
-			for i := range all {
-				all[i] = all[i] && this[i]
-			}
+		if all == nil {
+			all = slices.Clone(this)
 		} else {
-			all = this
+			all.and(this)
 		}
 	}
 	return all
@@ -260,29 +262,28 @@ func (ix *PublicIndex) Filter(f PublicFilter) []*utsyn.Engagement {
 			terms = append(terms, t)
 		}
 	}
-	var found []bool
-	if len(terms) > 0 {
-		found = ix.matching(terms)
-	}
 	var out []*utsyn.Engagement
-	for i, e := range ix.Engagements {
-		if found != nil && !found[i] {
-			continue
-		}
-		if f.Kind != "" && e.Kind != f.Kind {
-			continue
-		}
-		if f.Country != "" && !slices.ContainsFunc(e.Partners, func(p utsyn.Partner) bool {
+	keep := func(i int32) bool {
+		e := ix.Engagements[i]
+		switch {
+		case f.Kind != "" && e.Kind != f.Kind:
+		case f.Country != "" && !slices.ContainsFunc(e.Partners, func(p utsyn.Partner) bool {
 			return p.Actor != nil && strings.EqualFold(p.Actor.Country, f.Country)
-		}) {
-			continue
-		}
-		if len(f.ElementIDs) > 0 && !slices.ContainsFunc(e.Elements, func(r utsyn.ElementRef) bool {
+		}):
+		case len(f.ElementIDs) > 0 && !slices.ContainsFunc(e.Elements, func(r utsyn.ElementRef) bool {
 			return slices.Contains(f.ElementIDs, r.ElementID)
-		}) {
-			continue
+		}):
+		default:
+			out = append(out, e)
 		}
-		out = append(out, e)
+		return true
+	}
+	if len(terms) > 0 { // only the matches are looked at
+		ix.matching(terms).each(keep)
+		return out
+	}
+	for i := range ix.Engagements {
+		keep(int32(i))
 	}
 	return out
 }

@@ -193,6 +193,10 @@ func TestPublicIndexFilter(t *testing.T) {
 		{"every word", store.PublicFilter{Query: "grønn cpmr"}, nil},
 		{"syntax is words", store.PublicFilter{Query: `"grønn" OR *`}, nil},
 		{"kind and word", store.PublicFilter{Kind: utsyn.KindProject, Query: "grønn"}, []int64{1}},
+		{"word, another kind", store.PublicFilter{Kind: utsyn.KindMembership, Query: "grønn"}, nil},
+		{"word and country", store.PublicFilter{Country: "FR", Query: "nord"}, []int64{2}},
+		{"word, another country", store.PublicFilter{Country: "DE", Query: "nord"}, nil},
+		{"word and element", store.PublicFilter{ElementIDs: []int64{7}, Query: "gr"}, []int64{1}},
 	}
 	for _, tt := range tests {
 		if got := ids(tt.filter); !slices.Equal(got, tt.want) {

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -38,8 +39,77 @@ type publicWork struct {
 	total       store.Funding                 // all of it
 	rates       []utsyn.ExchangeRate
 
-	mu    sync.Mutex
-	trees map[int64]*treeWork // by strategy, as the strategy pages ask (underTree)
+	mu     sync.Mutex
+	trees  map[int64]*treeWork        // by strategy, as the strategy pages ask (underTree)
+	chosen map[i18n.Lang]*workChoices // what the list offers to filter by (choices)
+}
+
+// workChoices are what the public list of work offers to filter by, in one language: the kinds
+// and the countries of the published work with how many of each, and the parts of the
+// strategy, as options written with none selected (selectedIn marks the reader's); and each
+// element of the strategies with those below it. Made once per state of the work and
+// language: made on every request, and written by the template, they were a fifth of the
+// list's time.
+type workChoices struct {
+	kinds, countries, elements string
+	below                      map[int64][]int64
+}
+
+// choices returns the list's choices in the page's language, made from the published
+// strategies' trees (of the same state of the records as the work) when first asked for.
+func (w *publicWork) choices(p *page, trees []*utsyn.Tree) *workChoices {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if c := w.chosen[p.Lang]; c != nil {
+		return c
+	}
+	option := func(value, name string, n int) ropt {
+		return ropt{Value: value, Label: p.T("work.filter.option", "name", name, "count", i18n.FormatInt(p.Lang, int64(n)))}
+	}
+	kinds := []ropt{{Value: "", Label: p.T("work.filter.kind_all")}}
+	for _, kind := range utsyn.EngagementKinds {
+		if n := w.kinds[kind]; n > 0 {
+			kinds = append(kinds, option(kind, p.T("work.kind."+kind), n))
+		}
+	}
+	countries := []ropt{{Value: "", Label: p.T("work.filter.country_all")}}
+	for _, c := range places.All(string(p.Lang)) {
+		if n := w.countries[c.Code]; n > 0 {
+			countries = append(countries, option(c.Code, c.Name(string(p.Lang)), n))
+		}
+	}
+	// The parts of the strategy the strategy page lists work under: the elements below the
+	// main goal, a group per level.
+	c := &workChoices{below: map[int64][]int64{}}
+	var groups []rgroup
+	for _, tree := range trees {
+		maps.Copy(c.below, descendants(tree))
+		for _, root := range tree.Children(0) {
+			for _, sec := range groupByLevel(tree, tree.Children(root.ID), func(e *utsyn.Element) elementView { return elementView{Element: e} }) {
+				g := rgroup{Label: p.S(sec.Level.Plural)}
+				if len(trees) > 1 {
+					g.Label = p.S(tree.Strategy.Title) + ": " + g.Label
+				}
+				for _, it := range sec.Items {
+					label := p.S(it.Title)
+					if it.Code != "" {
+						label = it.Code + " " + label
+					}
+					g.Options = append(g.Options, ropt{Value: strconv.FormatInt(it.ID, 10), Label: label})
+				}
+				groups = append(groups, g)
+			}
+		}
+	}
+	c.kinds, c.countries = writeOptions(kinds, nil), writeOptions(countries, nil)
+	if len(groups) > 0 {
+		c.elements = writeOptions([]ropt{{Value: "", Label: p.T("work.filter.element_all")}}, groups)
+	}
+	if w.chosen == nil {
+		w.chosen = map[i18n.Lang]*workChoices{}
+	}
+	w.chosen[p.Lang] = c
+	return c
 }
 
 // workCache keeps each organisation's published work for as long as its audit trail has no
@@ -499,26 +569,16 @@ func (s *Server) keyFigures(ctx context.Context, p *page) (*keyFigures, error) {
 	return k, nil
 }
 
-// option is one choice of a filter.
-type option struct {
-	Value, Label string
-	Selected     bool
-}
-
-type optionGroup struct {
-	Label   string
-	Options []option
-}
-
 type workListPage struct {
 	*page
 	Words     workWords
 	Intro     string
 	Query     string
 	Filtered  bool
-	Kinds     []option
-	Countries []option
-	Elements  []optionGroup
+	Type      string // the kind, country and element chosen
+	Country   string
+	Element   string
+	Choices   *workChoices
 	Items     []workItem
 	Results   string // "12 results"
 	Showing   string // "Showing 1–50 of 120"
@@ -534,11 +594,10 @@ type workWords struct {
 	Kind, Status, Example, Acronym, Period, Programme, Countries, Funding string
 }
 
-// CardsHTML writes the list's cards, for the reason the register's list writes its rows
+// writeCards writes the list's cards, for the reason the register's list writes its rows
 // (registerPage.writeRows): 50 cards of a dozen facts, each looked up by reflection, were half
 // of the page's time.
-func (lp *workListPage) CardsHTML() template.HTML {
-	var w htmlWriter
+func (lp *workListPage) writeCards(w *htmlWriter) {
 	words := lp.Words
 	fact := func(term, value string) {
 		if value != "" {
@@ -565,7 +624,6 @@ func (lp *workListPage) CardsHTML() template.HTML {
 		}
 		w.raw("</dl>\n</li>\n")
 	}
-	return w.html()
 }
 
 // publicWorkList lists the organisation's published work, with filters by kind, partner
@@ -592,65 +650,19 @@ func (s *Server) publicWorkList(w http.ResponseWriter, r *http.Request, p *page)
 	lp.Intro = p.T("work.intro", "org", p.S(p.Org.Name))
 	f := store.PublicFilter{Query: lp.Query}
 
-	// Kinds and countries that published work has, each with how much; a value the list does
-	// not offer selects nothing rather than everything.
-	kinds, countries := work.kinds, work.countries
-	if v := q.Get("type"); v != "" {
-		f.Kind = v
-	}
-	for _, kind := range utsyn.EngagementKinds {
-		if kinds[kind] > 0 {
-			lp.Kinds = append(lp.Kinds, option{Value: kind, Label: p.T("work.filter.option", "name", p.T("work.kind."+kind),
-				"count", i18n.FormatInt(p.Lang, int64(kinds[kind]))), Selected: kind == f.Kind})
-		}
-	}
-	if v := q.Get("land"); v != "" {
-		f.Country = strings.ToUpper(v)
-	}
-	for _, c := range places.All(string(p.Lang)) {
-		if n := countries[c.Code]; n > 0 {
-			lp.Countries = append(lp.Countries, option{Value: c.Code, Label: p.T("work.filter.option", "name", c.Name(string(p.Lang)),
-				"count", i18n.FormatInt(p.Lang, int64(n))), Selected: c.Code == f.Country})
-		}
-	}
-	// The parts of the strategy the strategy page lists work under: the elements below the
-	// main goal, a group per level.
+	// A kind, country or element the list does not offer selects nothing rather than
+	// everything; an element it does not offer (a focus area, a measure) still filters, as the
+	// strategy page links to the list of the work under each of them.
+	lp.Choices = work.choices(p, trees)
+	f.Kind, f.Country = q.Get("type"), strings.ToUpper(q.Get("land"))
 	element := q.Get("element")
 	if element != "" {
 		f.ElementIDs = []int64{-1}
-	}
-	for _, tree := range trees {
-		below := descendants(tree)
-		for _, root := range tree.Children(0) {
-			for _, sec := range groupByLevel(tree, tree.Children(root.ID), func(e *utsyn.Element) elementView { return elementView{Element: e} }) {
-				g := optionGroup{Label: p.S(sec.Level.Plural)}
-				if len(trees) > 1 {
-					g.Label = p.S(tree.Strategy.Title) + ": " + g.Label
-				}
-				for _, it := range sec.Items {
-					id := strconv.FormatInt(it.ID, 10)
-					label := p.S(it.Title)
-					if it.Code != "" {
-						label = it.Code + " " + label
-					}
-					g.Options = append(g.Options, option{Value: id, Label: label, Selected: id == element})
-					if id == element {
-						f.ElementIDs = below[it.ID]
-					}
-				}
-				lp.Elements = append(lp.Elements, g)
-			}
+		if id, err := strconv.ParseInt(element, 10, 64); err == nil && lp.Choices.below[id] != nil {
+			f.ElementIDs = lp.Choices.below[id]
 		}
 	}
-	// An element the filter does not offer (a focus area, a measure) still filters, as the
-	// strategy page links to the list of the work under each of them.
-	if id, err := strconv.ParseInt(element, 10, 64); err == nil && slices.Equal(f.ElementIDs, []int64{-1}) {
-		for _, tree := range trees {
-			if ids, ok := descendants(tree)[id]; ok {
-				f.ElementIDs = ids
-			}
-		}
-	}
+	lp.Type, lp.Country, lp.Element = f.Kind, f.Country, element
 	lp.Filtered = f.Query != "" || f.Kind != "" || f.Country != "" || element != ""
 
 	found := work.index.Filter(f)
@@ -693,8 +705,79 @@ func (s *Server) publicWorkList(w http.ResponseWriter, r *http.Request, p *page)
 	}
 	lp.Title = p.T("work.title")
 	lp.Crumbs = []crumb{{Label: p.S(p.Org.Name), Href: p.Href(p.Org.Slug)}, {Label: lp.Title}}
-	s.render(w, r, "public-engagements", http.StatusOK, lp)
+	s.render(w, r, "kept", http.StatusOK, &keptPage{page: p, Content: template.HTML(lp.write())})
 	return nil
+}
+
+// write writes the list's content, for the reason the register's list is written in Go
+// (registerPage.write).
+func (lp *workListPage) write() string {
+	w := htmlWriter{takeBuffer()}
+	defer giveBuffer(w.Buffer)
+	t := lp.T
+	w.raw("\n<div class=\"page-intro\">\n  <h1>", esc(t("work.title")), "</h1>\n  <p class=\"lead\">", esc(lp.Intro), "</p>\n</div>\n\n")
+	if lp.Published > 0 {
+		w.raw(`<form class="work-filter" method="get"`, attr("action", lp.ResetHref), ` role="search" aria-labelledby="filter-heading">`+"\n",
+			`  <h2 id="filter-heading">`, esc(t("work.filter.heading")), "</h2>\n",
+			`  <div class="work-filter-fields">`+"\n",
+			`    <div class="field">`+"\n",
+			`      <label for="q">`, esc(t("work.filter.query")), "</label>\n",
+			`      <p class="hint" id="q-hint">`, esc(t("work.filter.query_hint")), "</p>\n",
+			`      <input id="q" name="q" type="search" value="`, esc(lp.Query), `" aria-describedby="q-hint">`+"\n",
+			"    </div>\n",
+			`    <div class="field">`+"\n",
+			`      <label for="type">`, esc(t("work.filter.kind")), "</label>\n",
+			`      <select id="type" name="type">`, selectedIn(lp.Choices.kinds, lp.Type), "</select>\n",
+			"    </div>\n",
+			`    <div class="field">`+"\n",
+			`      <label for="land">`, esc(t("work.filter.country")), "</label>\n",
+			`      <select id="land" name="land">`, selectedIn(lp.Choices.countries, lp.Country), "</select>\n",
+			"    </div>\n")
+		if lp.Choices.elements != "" {
+			w.raw(`    <div class="field">`+"\n",
+				`      <label for="element">`, esc(t("work.filter.element")), "</label>\n",
+				`      <select id="element" name="element">`, selectedIn(lp.Choices.elements, lp.Element), "</select>\n",
+				"    </div>\n")
+		}
+		w.raw("  </div>\n",
+			`  <div class="button-group">`+"\n",
+			`    <button type="submit" class="button">`, esc(t("work.filter.submit")), "</button>\n")
+		if lp.Filtered {
+			w.raw("    <a", attr("href", lp.ResetHref), ">", esc(t("work.filter.reset")), "</a>\n")
+		}
+		w.raw("  </div>\n</form>\n")
+	}
+	heading := t("work.title")
+	if lp.Published > 0 {
+		heading = lp.Results
+	}
+	w.raw("\n", `<section class="section" aria-labelledby="results">`+"\n", `  <h2 id="results">`, esc(heading), "</h2>\n")
+	if lp.Showing != "" {
+		w.raw(`  <p class="meta">`, esc(lp.Showing), "</p>\n")
+	}
+	switch {
+	case len(lp.Items) > 0:
+		w.raw(`  <ul class="card-list work-list">` + "\n")
+		lp.writeCards(&w)
+		w.raw("  </ul>\n")
+		if lp.PrevHref != "" || lp.NextHref != "" {
+			w.raw(`  <nav class="pagination"`, attr("aria-label", t("work.pages")), ">\n    <p>", esc(lp.PageOf), "</p>\n    <ul>\n")
+			if lp.PrevHref != "" {
+				w.raw("      <li><a", attr("href", lp.PrevHref), ` rel="prev">`, esc(t("work.prev")), "</a></li>\n")
+			}
+			if lp.NextHref != "" {
+				w.raw("      <li><a", attr("href", lp.NextHref), ` rel="next">`, esc(t("work.next")), "</a></li>\n")
+			}
+			w.raw("    </ul>\n  </nav>\n")
+		}
+	case lp.Published > 0:
+		w.raw(`  <div class="empty-state"><p>`, esc(t("work.no_match")), "</p><p><a", attr("href", lp.ResetHref), ">",
+			esc(t("work.filter.reset")), "</a></p></div>\n")
+	default:
+		w.raw(`  <p class="empty-state">`, esc(t("work.none")), "</p>\n")
+	}
+	w.raw("</section>\n")
+	return w.String()
 }
 
 // plural picks KEY.one or KEY.other for a count.

@@ -103,7 +103,7 @@ func TestWriteFilter(t *testing.T) {
 
 // The public list's cards say what the template said of each engagement, every text escaped,
 // and leave out the facts an engagement does not have.
-func TestCardsHTML(t *testing.T) {
+func TestWriteCards(t *testing.T) {
 	lp := &workListPage{Words: workWords{Kind: "Type", Status: "Status", Example: "Eksempel", Acronym: "Forkortelse",
 		Period: "Periode", Programme: "Program", Countries: "Land", Funding: "Finansiering"},
 		Items: []workItem{
@@ -128,8 +128,8 @@ func TestCardsHTML(t *testing.T) {
 <dl class="work-facts"></dl>
 </li>
 `
-	if got := string(lp.CardsHTML()); got != want {
-		t.Errorf("CardsHTML:\n got %s\nwant %s", got, want)
+	if got := writtenBy(lp.writeCards); got != want {
+		t.Errorf("writeCards:\n got %s\nwant %s", got, want)
 	}
 }
 
