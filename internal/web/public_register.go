@@ -42,6 +42,38 @@ type publicWork struct {
 	mu     sync.Mutex
 	trees  map[int64]*treeWork        // by strategy, as the strategy pages ask (underTree)
 	chosen map[i18n.Lang]*workChoices // what the list offers to filter by (choices)
+	// written are the list's pages as written, by language and query (writtenOf): the same
+	// for every reader, and a list searched for again costs nothing more to write.
+	written      map[string]string
+	writtenBytes int
+}
+
+// workWrittenBytes is as many bytes of its list's pages as the published work of an
+// organisation keeps written; a page is some 40 kB.
+const workWrittenBytes = 8 << 20
+
+// writtenOf returns the list's page kept written for key, or what write writes, then kept.
+func (w *publicWork) writtenOf(key string, write func() string) string {
+	w.mu.Lock()
+	page, ok := w.written[key]
+	w.mu.Unlock()
+	if ok {
+		return page
+	}
+	page = write()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.writtenBytes+len(page) > workWrittenBytes {
+		w.written, w.writtenBytes = nil, 0
+	}
+	if w.written == nil {
+		w.written = map[string]string{}
+	}
+	if _, ok := w.written[key]; !ok {
+		w.written[key] = page
+		w.writtenBytes += len(page)
+	}
+	return page
 }
 
 // workChoices are what the public list of work offers to filter by, in one language: the kinds
@@ -644,6 +676,15 @@ func (s *Server) publicWorkList(w http.ResponseWriter, r *http.Request, p *page)
 	if err != nil {
 		return err
 	}
+	p.Title = p.T("work.title")
+	p.Crumbs = []crumb{{Label: p.S(p.Org.Name), Href: p.Href(p.Org.Slug)}, {Label: p.Title}}
+	content := work.writtenOf(string(p.Lang)+"?"+r.URL.RawQuery, func() string { return workListContent(p, r, work, trees) })
+	s.render(w, r, "kept", http.StatusOK, &keptPage{page: p, Content: template.HTML(content)})
+	return nil
+}
+
+// workListContent writes the list of work's content.
+func workListContent(p *page, r *http.Request, work *publicWork, trees []*utsyn.Tree) string {
 	q := r.URL.Query()
 	lp := &workListPage{page: p, Query: strings.TrimSpace(q.Get("q")), Published: len(work.engagements),
 		ResetHref: p.Href(p.Org.Slug, "arbeid", "")}
@@ -703,10 +744,7 @@ func (s *Server) publicWorkList(w http.ResponseWriter, r *http.Request, p *page)
 			lp.NextHref = link(n + 1)
 		}
 	}
-	lp.Title = p.T("work.title")
-	lp.Crumbs = []crumb{{Label: p.S(p.Org.Name), Href: p.Href(p.Org.Slug)}, {Label: lp.Title}}
-	s.render(w, r, "kept", http.StatusOK, &keptPage{page: p, Content: template.HTML(lp.write())})
-	return nil
+	return lp.write()
 }
 
 // write writes the list's content, for the reason the register's list is written in Go

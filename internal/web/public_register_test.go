@@ -337,6 +337,29 @@ func TestPublicWork(t *testing.T) {
 			has("/nb/rogaland/arbeid/", page("/nb/rogaland/arbeid/", 200), option)
 		})
 
+		t.Run("made internal, at once off the list as written", func(t *testing.T) {
+			nsc := fx.nsc.Title.Get("nb")
+			for range 2 { // the second is the list kept written
+				has("/nb/rogaland/arbeid/?q=kystregion", page("/nb/rogaland/arbeid/?q=kystregion", 200), nsc, "1 treff")
+			}
+			e, err := db.FindEngagement(ctx, fx.org.ID, fx.nsc.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.Public = false
+			if err := db.UpdateAs(ctx, &utsyn.Principal{Label: "test"}, func(tx *store.Tx) error { return tx.UpdateEngagement(ctx, e) }); err != nil {
+				t.Fatal(err)
+			}
+			body := page("/nb/rogaland/arbeid/?q=kystregion", 200)
+			has("/nb/rogaland/arbeid/?q=kystregion", body, "0 treff")
+			lacks("/nb/rogaland/arbeid/?q=kystregion", body, nsc)
+			e.Public = true
+			if err := db.UpdateAs(ctx, &utsyn.Principal{Label: "test"}, func(tx *store.Tx) error { return tx.UpdateEngagement(ctx, e) }); err != nil {
+				t.Fatal(err)
+			}
+			has("/nb/rogaland/arbeid/?q=kystregion", page("/nb/rogaland/arbeid/?q=kystregion", 200), nsc)
+		})
+
 		// Nothing internal, on any page the test opened, in either language. (The not-found page
 		// of the internal engagement's address names the address the reader asked for.)
 		for path, body := range pages {
