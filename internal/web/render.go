@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -232,22 +231,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 	}
 }
 
-// renderContent writes the content of a page (its template's "content"), without the layout:
-// for content kept written, shown later by the page "kept" in the layout of its request.
-func (s *Server) renderContent(name string, data any) (string, error) {
-	t, ok := s.pages[name]
-	if !ok {
-		return "", fmt.Errorf("no such template: %s", name)
-	}
-	buf := takeBuffer()
-	defer giveBuffer(buf)
-	if err := t.ExecuteTemplate(buf, "content", data); err != nil {
-		return "", fmt.Errorf("render %s: %w", name, err)
-	}
-	return buf.String(), nil
-}
-
-// keptPage is a page whose content was written before (renderContent).
+// keptPage is a page whose content was written before (registerPage.write, workListPage.write,
+// kept written with the records' state they show), shown in the frame of its request.
 type keptPage struct {
 	*page
 	Content template.HTML
