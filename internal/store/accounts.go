@@ -184,24 +184,19 @@ func (db *DB) FindSession(ctx context.Context, tokenHash, orgSlug string) (*Sess
 	u := &utsyn.User{}
 	var org *utsyn.Organisation
 	var orgStamp string
-	query := `SELECT s.user_id, s.org_id, s.created_at, s.last_seen_at, s.expires_at,
-			u.id, u.email, u.name, u.password_hash, u.created_at, u.updated_at, m.org_id, o.slug, m.role
-		FROM sessions s JOIN users u ON u.id = s.user_id
-			LEFT JOIN memberships m ON m.user_id = u.id LEFT JOIN organisations o ON o.id = m.org_id
-		WHERE s.token_hash = CAST($1 AS TEXT) ORDER BY o.slug` // CAST: see reader
-	args := []any{tokenHash}
+	orgColumns, orgJoins, args := "", "", []any{tokenHash}
 	if withOrg {
-		query = `SELECT s.user_id, s.org_id, s.created_at, s.last_seen_at, s.expires_at,
-			u.id, u.email, u.name, u.password_hash, u.created_at, u.updated_at, m.org_id, o.slug, m.role,
-			` + strings.ReplaceAll("po."+organisationColumns, ", ", ", po.") + `, pa.id, pa.at
-		FROM sessions s JOIN users u ON u.id = s.user_id
-			LEFT JOIN memberships m ON m.user_id = u.id LEFT JOIN organisations o ON o.id = m.org_id
-			LEFT JOIN organisations po ON po.slug = CAST($2 AS TEXT)
+		orgColumns = ", " + strings.ReplaceAll("po."+organisationColumns, ", ", ", po.") + ", pa.id, pa.at"
+		orgJoins = ` LEFT JOIN organisations po ON po.slug = CAST($2 AS TEXT)
 			LEFT JOIN audit_events pa ON pa.id =
-				(SELECT l.id FROM audit_events l WHERE l.org_id = po.id ORDER BY l.at DESC, l.id DESC LIMIT 1)
-		WHERE s.token_hash = CAST($1 AS TEXT) ORDER BY o.slug`
+				(SELECT l.id FROM audit_events l WHERE l.org_id = po.id ORDER BY l.at DESC, l.id DESC LIMIT 1)`
 		args = append(args, orgSlug)
 	}
+	query := `SELECT s.user_id, s.org_id, s.created_at, s.last_seen_at, s.expires_at,
+			u.id, u.email, u.name, u.password_hash, u.created_at, u.updated_at, m.org_id, o.slug, m.role` + orgColumns + `
+		FROM sessions s JOIN users u ON u.id = s.user_id
+			LEFT JOIN memberships m ON m.user_id = u.id LEFT JOIN organisations o ON o.id = m.org_id` + orgJoins + `
+		WHERE s.token_hash = CAST($1 AS TEXT) ORDER BY o.slug` // CAST: see reader
 	err := eachRow(ctx, db.reads(), func(r *sql.Rows) error {
 		first := Session{TokenHash: tokenHash}
 		var orgID sql.NullInt64
@@ -222,8 +217,8 @@ func (db *DB) FindSession(ctx context.Context, tokenHash, orgSlug string) (*Sess
 				}
 			}
 		} else {
-			if withOrg { // the organisation's, read with the first row
-				for range strings.Count(organisationColumns, ",") + 3 {
+			if withOrg { // the organisation's columns and its stamp's two, read with the first row
+				for range strings.Count(organisationColumns, ",") + 1 + 2 {
 					dest = append(dest, new(any))
 				}
 			}
