@@ -73,6 +73,8 @@ Scenarios:
   api-list     GET /api/v1/organisations/ORG/engagements with the same filters
   api-search   the same, searched
   public       the public list of published work (/nb/ORG/arbeid/), searched
+  public-mixed the public list searched for the start of a word (four letters or more), with
+               a kind and a partner country, each or none: few are asked twice
 `
 
 type config struct {
@@ -220,6 +222,23 @@ func mixedSearch(i int) string {
 	return q
 }
 
+// publicSearch is the i-th query of the public-mixed scenario: the start of a word, four
+// letters or more, with a kind and a partner country, each or none.
+func publicSearch(i int) string {
+	r := rand.New(rand.NewPCG(uint64(i), 3))
+	word := []rune(words[r.IntN(len(words))])
+	q := "q=" + url.QueryEscape(string(word[:4+r.IntN(len(word)-3)]))
+	kinds := []string{"", "project", "membership", "partnership", "arena", "programme_participation", "policy_influence", "visit", "mobility"}
+	if k := kinds[r.IntN(len(kinds))]; k != "" {
+		q += "&type=" + k
+	}
+	countries := []string{"", "DE", "NL", "BE", "DK", "SE", "FR", "ES", "IT", "PL", "FI", "IE", "AT"}
+	if c := countries[r.IntN(len(countries))]; c != "" {
+		q += "&land=" + c
+	}
+	return q
+}
+
 // scenarioPaths returns the scenario's i-th request.
 var scenarioPaths = map[string]func(org string, i int) string{
 	"list": func(org string, i int) string {
@@ -242,6 +261,9 @@ var scenarioPaths = map[string]func(org string, i int) string{
 	},
 	"public": func(org string, i int) string {
 		return "/nb/" + org + "/arbeid/?q=" + url.QueryEscape(words[i%len(words)])
+	},
+	"public-mixed": func(org string, i int) string {
+		return "/nb/" + org + "/arbeid/?" + publicSearch(i)
 	},
 }
 

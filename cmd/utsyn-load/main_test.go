@@ -119,3 +119,29 @@ func TestMixedSearch(t *testing.T) {
 		t.Errorf("%d distinct queries of 2,000, want nearly all", len(seen))
 	}
 }
+
+// The public-mixed scenario searches the public list for the start of one of the words, with a
+// kind and a country or none, and few of its queries are asked twice.
+func TestPublicSearch(t *testing.T) {
+	seen := map[string]bool{}
+	for i := range 2000 {
+		q, err := url.ParseQuery(publicSearch(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		term := []rune(q.Get("q"))
+		if len(term) < 4 || !slices.ContainsFunc(words, func(w string) bool { return strings.HasPrefix(w, string(term)) }) {
+			t.Fatalf("query %d searches for %q", i, string(term))
+		}
+		if land := q.Get("land"); land != "" && len(land) != 2 {
+			t.Fatalf("query %d: country %q", i, land)
+		}
+		if publicSearch(i) != publicSearch(i) {
+			t.Fatalf("query %d is not always the same", i)
+		}
+		seen[publicSearch(i)] = true
+	}
+	if len(seen) < 1500 {
+		t.Errorf("%d distinct queries of 2,000, want most", len(seen))
+	}
+}

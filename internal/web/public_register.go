@@ -46,6 +46,49 @@ type publicWork struct {
 	// for every reader, and a list searched for again costs nothing more to write.
 	written      map[string]string
 	writtenBytes int
+	cards        map[cardKey]string // each engagement's card as written, in a language (cardsOf)
+}
+
+type cardKey struct {
+	lang i18n.Lang
+	id   int64
+}
+
+// workCardsKept is as many cards as the published work of an organisation keeps written; a
+// card is some 600 bytes.
+const workCardsKept = 20_000
+
+// cardsOf returns the engagements' cards, each written once per state of the work and
+// language: a list searched for something new shows cards that other lists showed, and
+// making each (its period, countries and funding) was a fifth of such a page's time.
+func (w *publicWork) cardsOf(p *page, es []*utsyn.Engagement, words workWords) []string {
+	out := make([]string, len(es))
+	w.mu.Lock()
+	for i, e := range es {
+		out[i] = w.cards[cardKey{p.Lang, e.ID}]
+	}
+	w.mu.Unlock()
+	made := map[cardKey]string{}
+	for i, e := range es {
+		if out[i] == "" {
+			var cw htmlWriter
+			writeCard(&cw, p.workItem(w, e), words)
+			out[i] = cw.String()
+			made[cardKey{p.Lang, e.ID}] = out[i]
+		}
+	}
+	if len(made) > 0 {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if len(w.cards)+len(made) > workCardsKept {
+			w.cards = nil
+		}
+		if w.cards == nil {
+			w.cards = map[cardKey]string{}
+		}
+		maps.Copy(w.cards, made)
+	}
+	return out
 }
 
 // workWrittenBytes is as many bytes of its list's pages as the published work of an
@@ -611,10 +654,10 @@ type workListPage struct {
 	Country   string
 	Element   string
 	Choices   *workChoices
-	Items     []workItem
-	Results   string // "12 results"
-	Showing   string // "Showing 1–50 of 120"
-	Published int    // published in all
+	Cards     []string // as written (cardsOf)
+	Results   string   // "12 results"
+	Showing   string   // "Showing 1–50 of 120"
+	Published int      // published in all
 	PageOf    string
 	PrevHref  string
 	NextHref  string
@@ -626,36 +669,33 @@ type workWords struct {
 	Kind, Status, Example, Acronym, Period, Programme, Countries, Funding string
 }
 
-// writeCards writes the list's cards, for the reason the register's list writes its rows
-// (registerPage.writeRows): 50 cards of a dozen facts, each looked up by reflection, were half
-// of the page's time.
-func (lp *workListPage) writeCards(w *htmlWriter) {
-	words := lp.Words
+// writeCard writes an engagement's card on the list, for the reason the register's list writes
+// its rows (registerPage.writeRows): 50 cards of a dozen facts, each looked up by reflection,
+// were half of the page's time.
+func writeCard(w *htmlWriter, it workItem, words workWords) {
 	fact := func(term, value string) {
 		if value != "" {
 			w.raw("<div><dt>", esc(term), "</dt><dd>", esc(value), "</dd></div>")
 		}
 	}
-	for _, it := range lp.Items {
-		w.raw(`<li class="card">`+"\n<h3><a", attr("href", it.Href), ">", string(it.Name), "</a></h3>\n",
-			`<p class="meta"><span class="tag tag-work"><span class="visually-hidden">`, esc(words.Kind), ": </span>", esc(it.Kind),
-			"</span>\n", `<span class="tag tag-work-status"><span class="visually-hidden">`, esc(words.Status), ": </span>",
-			esc(it.Status), "</span>")
-		if it.Example {
-			w.raw("\n", `<span class="tag tag-example">`, esc(words.Example), "</span>")
-		}
-		w.raw("</p>\n", `<dl class="work-facts">`)
-		if it.ShowAcronym() {
-			fact(words.Acronym, it.Acronym)
-		}
-		fact(words.Period, it.Period)
-		fact(words.Programme, it.Programme)
-		fact(words.Countries, strings.Join(it.Countries, ", "))
-		if !it.Funding.IsZero() {
-			fact(words.Funding, it.Funding.Text)
-		}
-		w.raw("</dl>\n</li>\n")
+	w.raw(`<li class="card">`+"\n<h3><a", attr("href", it.Href), ">", string(it.Name), "</a></h3>\n",
+		`<p class="meta"><span class="tag tag-work"><span class="visually-hidden">`, esc(words.Kind), ": </span>", esc(it.Kind),
+		"</span>\n", `<span class="tag tag-work-status"><span class="visually-hidden">`, esc(words.Status), ": </span>",
+		esc(it.Status), "</span>")
+	if it.Example {
+		w.raw("\n", `<span class="tag tag-example">`, esc(words.Example), "</span>")
 	}
+	w.raw("</p>\n", `<dl class="work-facts">`)
+	if it.ShowAcronym() {
+		fact(words.Acronym, it.Acronym)
+	}
+	fact(words.Period, it.Period)
+	fact(words.Programme, it.Programme)
+	fact(words.Countries, strings.Join(it.Countries, ", "))
+	if !it.Funding.IsZero() {
+		fact(words.Funding, it.Funding.Text)
+	}
+	w.raw("</dl>\n</li>\n")
 }
 
 // publicWorkList lists the organisation's published work, with filters by kind, partner
@@ -711,12 +751,10 @@ func workListContent(p *page, r *http.Request, work *publicWork, trees []*utsyn.
 	n, _ := strconv.Atoi(q.Get("side"))
 	n = min(max(n, 1), pages)
 	from, to := (n-1)*workPageSize, min(n*workPageSize, len(found))
-	for _, e := range found[from:to] {
-		lp.Items = append(lp.Items, p.workItem(work, e))
-	}
 	lp.Words = workWords{Kind: p.T("work.facts.kind"), Status: p.T("work.facts.status"), Example: p.T("work.example"),
 		Acronym: p.T("work.facts.acronym"), Period: p.T("work.facts.period"), Programme: p.T("work.facts.programme"),
 		Countries: p.T("work.countries"), Funding: p.T("work.funding")}
+	lp.Cards = work.cardsOf(p, found[from:to], lp.Words)
 	lp.Results = p.T(plural("work.results", len(found)), "count", i18n.FormatInt(p.Lang, int64(len(found))))
 	if pages > 1 {
 		lp.Showing = p.T("work.showing", "from", i18n.FormatInt(p.Lang, int64(from+1)), "to", i18n.FormatInt(p.Lang, int64(to)),
@@ -794,9 +832,9 @@ func (lp *workListPage) write() string {
 		w.raw(`  <p class="meta">`, esc(lp.Showing), "</p>\n")
 	}
 	switch {
-	case len(lp.Items) > 0:
+	case len(lp.Cards) > 0:
 		w.raw(`  <ul class="card-list work-list">` + "\n")
-		lp.writeCards(&w)
+		w.raw(lp.Cards...)
 		w.raw("  </ul>\n")
 		if lp.PrevHref != "" || lp.NextHref != "" {
 			w.raw(`  <nav class="pagination"`, attr("aria-label", t("work.pages")), ">\n    <p>", esc(lp.PageOf), "</p>\n    <ul>\n")

@@ -103,17 +103,17 @@ func TestWriteFilter(t *testing.T) {
 
 // The public list's cards say what the template said of each engagement, every text escaped,
 // and leave out the facts an engagement does not have.
-func TestWriteCards(t *testing.T) {
-	lp := &workListPage{Words: workWords{Kind: "Type", Status: "Status", Example: "Eksempel", Acronym: "Forkortelse",
-		Period: "Periode", Programme: "Program", Countries: "Land", Funding: "Finansiering"},
-		Items: []workItem{
-			{Engagement: &utsyn.Engagement{Acronym: "TrAM", Programme: "Horisont 2020", Example: true},
-				Name: `<span lang="en">Transport: Advanced &amp; Modular</span>`, Href: "/nb/rogaland/arbeid/7", Kind: "Prosjekt",
-				Status: "Avsluttet", Period: "2018–2022", Countries: []string{"Norge", "Storbritannia"},
-				Funding: fundingView{Sums: []moneyView{{Amount: "EUR 1"}}, Text: "EUR 1 <om lag>"}},
-			{Engagement: &utsyn.Engagement{Title: utsyn.NewText("NSC", "")}, Name: "Nordsjøkommisjonen", Href: "/nb/rogaland/arbeid/8",
-				Kind: "Medlemskap", Status: "Aktiv"},
-		}}
+func TestWriteCard(t *testing.T) {
+	words := workWords{Kind: "Type", Status: "Status", Example: "Eksempel", Acronym: "Forkortelse",
+		Period: "Periode", Programme: "Program", Countries: "Land", Funding: "Finansiering"}
+	items := []workItem{
+		{Engagement: &utsyn.Engagement{Acronym: "TrAM", Programme: "Horisont 2020", Example: true},
+			Name: `<span lang="en">Transport: Advanced &amp; Modular</span>`, Href: "/nb/rogaland/arbeid/7", Kind: "Prosjekt",
+			Status: "Avsluttet", Period: "2018–2022", Countries: []string{"Norge", "Storbritannia"},
+			Funding: fundingView{Sums: []moneyView{{Amount: "EUR 1"}}, Text: "EUR 1 <om lag>"}},
+		{Engagement: &utsyn.Engagement{Title: utsyn.NewText("NSC", "")}, Name: "Nordsjøkommisjonen", Href: "/nb/rogaland/arbeid/8",
+			Kind: "Medlemskap", Status: "Aktiv"},
+	}
 	want := `<li class="card">
 <h3><a href="/nb/rogaland/arbeid/7"><span lang="en">Transport: Advanced &amp; Modular</span></a></h3>
 <p class="meta"><span class="tag tag-work"><span class="visually-hidden">Type: </span>Prosjekt</span>
@@ -128,8 +128,12 @@ func TestWriteCards(t *testing.T) {
 <dl class="work-facts"></dl>
 </li>
 `
-	if got := writtenBy(lp.writeCards); got != want {
-		t.Errorf("writeCards:\n got %s\nwant %s", got, want)
+	if got := writtenBy(func(w *htmlWriter) {
+		for _, it := range items {
+			writeCard(w, it, words)
+		}
+	}); got != want {
+		t.Errorf("writeCard:\n got %s\nwant %s", got, want)
 	}
 }
 
