@@ -125,7 +125,8 @@ func TestMixedSearch(t *testing.T) {
 func TestPublicSearch(t *testing.T) {
 	seen := map[string]bool{}
 	for i := range 2000 {
-		q, err := url.ParseQuery(publicSearch(i))
+		query := publicSearch(i)
+		q, err := url.ParseQuery(query)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,10 +137,10 @@ func TestPublicSearch(t *testing.T) {
 		if land := q.Get("land"); land != "" && len(land) != 2 {
 			t.Fatalf("query %d: country %q", i, land)
 		}
-		if publicSearch(i) != publicSearch(i) {
-			t.Fatalf("query %d is not always the same", i)
+		if again := publicSearch(i); again != query {
+			t.Fatalf("query %d: %q, then %q: the i-th query is not always the same", i, query, again)
 		}
-		seen[publicSearch(i)] = true
+		seen[query] = true
 	}
 	if len(seen) < 1500 {
 		t.Errorf("%d distinct queries of 2,000, want most", len(seen))
