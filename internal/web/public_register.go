@@ -644,6 +644,7 @@ func (s *Server) keyFigures(ctx context.Context, p *page) (*keyFigures, error) {
 	return k, nil
 }
 
+// workListPage is the public list of work (written by write).
 type workListPage struct {
 	*page
 	Words     workWords

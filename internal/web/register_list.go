@@ -134,20 +134,18 @@ func (lf regListFilter) storeFilter(p *page, c *registerChoices, mine bool) (sto
 	return f, problems
 }
 
-// registerPage is the register's list (register-list.html), of everything or of the signed-in
+// registerPage is the register's list (written by write), of everything or of the signed-in
 // person's engagements.
 type registerPage struct {
 	*page
 	Heading, Lead, Notice    string
 	Mine                     bool
 	Base                     string // the list's own path
-	Filter                   regListFilter
-	Problems                 map[string]string
 	Filtered                 bool
 	Controls                 []rfield // the filter's fields
 	Items                    []regListItem
 	Words                    regListWords
-	Total, PageNo            int
+	Total                    int
 	NextHref, FirstHref      string
 	ExportCSV, ExportXLSX    string
 	AllHref, MineHref, Count string
@@ -302,7 +300,7 @@ func (s *Server) registerList(w http.ResponseWriter, r *http.Request, p *page, m
 func (s *Server) registerListContent(ctx context.Context, r *http.Request, p *page, c *registerChoices, lf regListFilter,
 	filter store.EngagementFilter, problems map[string]string, mine bool) (string, error) {
 	base := registerBase(p)
-	rp := &registerPage{page: p, Mine: mine, Filter: lf, Problems: problems, Filtered: lf.filtered(), PageNo: lf.Page,
+	rp := &registerPage{page: p, Mine: mine, Filtered: lf.filtered(),
 		Base: base + "/", AllHref: base + "/", MineHref: base + "/mine", NewHref: base + "/ny", Notice: noticeOf(r, p)}
 	if mine {
 		rp.Base = base + "/mine"
