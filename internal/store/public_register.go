@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/utsyn/utsyn"
 )
@@ -211,9 +213,22 @@ type PublicIndex struct {
 
 // NewPublicIndex indexes the engagements, in their order.
 func NewPublicIndex(es []*utsyn.Engagement) *PublicIndex {
+	// Each engagement's words, on every processor: folding the texts is most of the work, and
+	// a reader waits for it after each change of a large register.
+	words := make([][]string, len(es))
+	var wg sync.WaitGroup
+	parts := runtime.GOMAXPROCS(0)
+	for part := range parts {
+		wg.Go(func() {
+			for i := part; i < len(es); i += parts {
+				words[i] = publicWords(es[i])
+			}
+		})
+	}
+	wg.Wait()
 	postings := map[string][]int32{}
-	for i, e := range es {
-		for _, w := range publicWords(e) {
+	for i := range es {
+		for _, w := range words[i] {
 			if p := postings[w]; len(p) == 0 || p[len(p)-1] != int32(i) {
 				postings[w] = append(p, int32(i))
 			}

@@ -259,17 +259,22 @@ func (s *Server) refreshPublicWork(e *workEntry, orgID int64, stamp string) {
 }
 
 func (s *Server) readPublicWork(ctx context.Context, orgID int64) (*publicWork, error) {
+	// The funding is read beside the engagements: a reader waits for both after each change.
+	var funding []store.FundingLine
+	var rates []utsyn.ExchangeRate
+	var fundingErr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if funding, fundingErr = s.db.PublicFunding(ctx, orgID, 0); fundingErr == nil {
+			rates, fundingErr = s.db.ExchangeRates(ctx, orgID)
+		}
+	})
 	es, err := s.db.PublicEngagements(ctx, orgID)
-	if err != nil || len(es) == 0 {
-		return newPublicWork(es, nil, nil), err
-	}
-	funding, err := s.db.PublicFunding(ctx, orgID, 0)
+	wg.Wait()
 	if err != nil {
 		return nil, err
-	}
-	rates, err := s.db.ExchangeRates(ctx, orgID)
-	if err != nil {
-		return nil, err
+	} else if fundingErr != nil {
+		return nil, fundingErr
 	}
 	return newPublicWork(es, funding, rates), nil
 }
