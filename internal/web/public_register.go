@@ -42,11 +42,7 @@ type publicWork struct {
 	mu     sync.Mutex
 	trees  map[int64]*treeWork        // by strategy, as the strategy pages ask (underTree)
 	chosen map[i18n.Lang]*workChoices // what the list offers to filter by (choices)
-	// written are the list's pages as written, by language and query (writtenOf): the same
-	// for every reader, and a list searched for again costs nothing more to write.
-	written      map[string]string
-	writtenBytes int
-	cards        map[cardKey]string // each engagement's card as written, in a language (cardsOf)
+	cards  map[cardKey]string         // each engagement's card as written, in a language (cardsOf)
 }
 
 type cardKey struct {
@@ -89,34 +85,6 @@ func (w *publicWork) cardsOf(p *page, es []*utsyn.Engagement, words workWords) [
 		maps.Copy(w.cards, made)
 	}
 	return out
-}
-
-// workWrittenBytes is as many bytes of its list's pages as the published work of an
-// organisation keeps written; a page is some 40 kB.
-const workWrittenBytes = 8 << 20
-
-// writtenOf returns the list's page kept written for key, or what write writes, then kept.
-func (w *publicWork) writtenOf(key string, write func() string) string {
-	w.mu.Lock()
-	page, ok := w.written[key]
-	w.mu.Unlock()
-	if ok {
-		return page
-	}
-	page = write()
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.writtenBytes+len(page) > workWrittenBytes {
-		w.written, w.writtenBytes = nil, 0
-	}
-	if w.written == nil {
-		w.written = map[string]string{}
-	}
-	if _, ok := w.written[key]; !ok {
-		w.written[key] = page
-		w.writtenBytes += len(page)
-	}
-	return page
 }
 
 // workChoices are what the public list of work offers to filter by, in one language: the kinds
@@ -722,9 +690,20 @@ func (s *Server) publicWorkList(w http.ResponseWriter, r *http.Request, p *page)
 	if err != nil {
 		return err
 	}
+	c, err := s.registerChoices(ctx, p.Org.ID)
+	if err != nil {
+		return err
+	}
 	p.Title = p.T("work.title")
 	p.Crumbs = []crumb{{Label: p.S(p.Org.Name), Href: p.Href(p.Org.Slug)}, {Label: p.Title}}
-	content := work.writtenOf(string(p.Lang)+"?"+r.URL.RawQuery, func() string { return workListContent(p, r, work, trees) })
+	// The list is the same for every reader in one state of the records, so it is kept
+	// written with the register's lists (registerChoices.writtenOf), by language and query.
+	content, err := c.writtenOf("work "+string(p.Lang)+"?"+r.URL.RawQuery, func() (string, error) {
+		return workListContent(p, r, work, trees), nil
+	})
+	if err != nil {
+		return err
+	}
 	s.render(w, r, "kept", http.StatusOK, &keptPage{page: p, Content: template.HTML(content)})
 	return nil
 }

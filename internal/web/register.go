@@ -462,8 +462,9 @@ type registerChoices struct {
 	// (apiEngagementView), made from the above rather than asked for on every request.
 	terms    apiTerms
 	strategy map[int64]*utsyn.Strategy // of each element, by its id
-	// written are the list's pages as written (registerList) and as the API encodes them
-	// (apiEngagements): the same for everyone with the same rights who asks in one state of
+	// written are the list's pages as written (registerList), the public list of work's
+	// (publicWorkList), and as the API encodes them (apiEngagements): the same for everyone
+	// with the same rights who asks in one state of
 	// the records, where writing them was most of a page's time. kept counts the bytes
 	// written of every organisation's choices.
 	writtenMu sync.Mutex
